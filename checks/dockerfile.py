@@ -1,0 +1,259 @@
+"""A Dockerfile read into stages and instructions, with the mistakes a build would hit.
+
+dockerfile-parse does the lexing (continuations, comments, directives). This module
+adds what grading needs: stages with names and bases, instruction flags, 1-based
+line numbers, and early errors that name the file and the line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dockerfile_parse import DockerfileParser
+
+from checks.errors import DockerfileError
+
+KNOWN_INSTRUCTIONS = frozenset(
+    {
+        "ADD",
+        "ARG",
+        "CMD",
+        "COPY",
+        "ENTRYPOINT",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "HEALTHCHECK",
+        "LABEL",
+        "MAINTAINER",
+        "ONBUILD",
+        "RUN",
+        "SHELL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Instruction:
+    line: int
+    keyword: str
+    value: str
+    flags: dict[str, str] = field(default_factory=dict)
+    raw: str = ""  # the arguments as written, flags included
+
+    @property
+    def is_exec_form(self) -> bool:
+        return self.value.lstrip().startswith("[")
+
+    @property
+    def text(self) -> str:
+        return f"{self.keyword} {self.raw or self.value}".strip()
+
+
+@dataclass(frozen=True)
+class Stage:
+    index: int
+    base: str
+    name: str | None
+    line: int
+    instructions: tuple[Instruction, ...]
+
+    @property
+    def label(self) -> str:
+        return self.name or str(self.index)
+
+    def copy_sources(self) -> list[tuple[str, Instruction]]:
+        """The ``--from`` value of every COPY in this stage, with its instruction."""
+        return [(i.flags["from"], i) for i in self.instructions if i.keyword == "COPY" and "from" in i.flags]
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    path: Path
+    stages: tuple[Stage, ...]
+
+    @property
+    def final(self) -> Stage:
+        return self.stages[-1]
+
+    def stage(self, ref: str) -> Stage | None:
+        for stage in self.stages:
+            if ref.lower() == (stage.name or "") or ref == str(stage.index):
+                return stage
+        return None
+
+    def build_stage(self) -> Stage:
+        """The stage the final image takes its files from: the single-stage equivalent."""
+        for ref, _ in self.final.copy_sources():
+            stage = self.stage(ref)
+            if stage is not None:
+                return stage
+        return self.final
+
+    def line_of(self, step_text: str) -> int | None:
+        """The line of the instruction whose text a builder echoed back in its log."""
+        wanted = " ".join(step_text.split()).lower()
+        for stage in self.stages:
+            for ins in stage.instructions:
+                if " ".join(ins.text.split()).lower() == wanted:
+                    return ins.line
+        return None
+
+
+def parse(path: Path) -> Dockerfile:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as e:
+        raise DockerfileError(
+            "the Dockerfile does not exist", path=path, hint="restore it with git, or pass the right path"
+        ) from e
+    return parse_bytes(data, path)
+
+
+def parse_bytes(data: bytes, path: Path) -> Dockerfile:
+    text = _decode(data, path)
+    parser = DockerfileParser(fileobj=io.BytesIO(text.encode()), env_replace=False)
+    stages: list[Stage] = []
+    pending: list[Instruction] = []
+    current: tuple[int, str, str | None, int] | None = None
+
+    def close_stage() -> None:
+        if current is not None:
+            index, base, name, line = current
+            stages.append(Stage(index, base, name, line, tuple(pending)))
+
+    for item in parser.structure:
+        keyword = item["instruction"].upper()
+        line = item["startline"] + 1
+        if keyword == "COMMENT":
+            continue
+        if keyword not in KNOWN_INSTRUCTIONS:
+            raise DockerfileError(
+                f"unknown instruction {item['instruction']!r}",
+                path=path,
+                line=line,
+                hint=_instruction_hint(keyword),
+            )
+        flags, value = _split_flags(item["value"])
+        ins = Instruction(line, keyword, value, flags, item["value"])
+        if keyword == "FROM":
+            close_stage()
+            pending = []
+            base, name = _parse_from(value, path, line)
+            current = (len(stages), base, name, line)
+        elif current is None and keyword != "ARG":
+            raise DockerfileError(
+                f"{keyword} comes before any FROM",
+                path=path,
+                line=line,
+                hint="a Dockerfile starts with FROM (only ARG may come before it)",
+            )
+        elif current is not None:
+            pending.append(ins)
+    close_stage()
+    if not stages:
+        raise DockerfileError(
+            "no FROM instruction: there is nothing to build",
+            path=path,
+            line=1 if text.strip() else None,
+            hint="start the Dockerfile with FROM <image>",
+        )
+    dockerfile = Dockerfile(path, tuple(stages))
+    _check_copy_sources(dockerfile)
+    return dockerfile
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if not data.strip():
+        raise DockerfileError(
+            "the Dockerfile is empty",
+            path=path,
+            hint="start it with FROM <image>; `--reset` restores the starter",
+        )
+    if b"\x00" in data:
+        raise DockerfileError(
+            "the Dockerfile is binary, not text", path=path, hint="save it as plain UTF-8 text"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise DockerfileError(
+            "the Dockerfile is not valid UTF-8", path=path, line=line, hint="save it as UTF-8 text"
+        ) from e
+    return text.replace("\r\n", "\n")
+
+
+def _split_flags(value: str) -> tuple[dict[str, str], str]:
+    flags: dict[str, str] = {}
+    rest = value.lstrip()
+    while rest.startswith("--"):
+        token, _, rest = rest.partition(" ")
+        name, _, flag_value = token[2:].partition("=")
+        flags[name.lower()] = flag_value
+        rest = rest.lstrip()
+    return flags, rest
+
+
+def _parse_from(value: str, path: Path, line: int) -> tuple[str, str | None]:
+    try:
+        words = shlex.split(value)
+    except ValueError:
+        words = value.split()
+    words = [w for w in words if not w.startswith("--")]
+    if len(words) == 1:
+        return words[0], None
+    if len(words) == 3 and words[1].lower() == "as":
+        return words[0], words[2].lower()
+    raise DockerfileError(
+        f"cannot read FROM {value!r}",
+        path=path,
+        line=line,
+        hint="write FROM <image> or FROM <image> AS <name>",
+    )
+
+
+def _check_copy_sources(dockerfile: Dockerfile) -> None:
+    names = [s.name for s in dockerfile.stages if s.name]
+    for position, stage in enumerate(dockerfile.stages):
+        for ref, ins in stage.copy_sources():
+            target = dockerfile.stage(ref)
+            if target is not None:
+                if target.index >= position:
+                    raise DockerfileError(
+                        f"COPY --from={ref} names a stage that is not defined before it",
+                        path=dockerfile.path,
+                        line=ins.line,
+                        hint="a stage can only copy from stages above it",
+                    )
+                continue
+            if _looks_like_image(ref):
+                continue  # copying from another image is legal
+            close = difflib.get_close_matches(ref.lower(), names, n=1)
+            known = ", ".join(names) or "none are named"
+            suggestion = f"did you mean --from={close[0]}? " if close else ""
+            raise DockerfileError(
+                f"COPY --from={ref} names no stage (named stages: {known})",
+                path=dockerfile.path,
+                line=ins.line,
+                hint=f"{suggestion}name the stage with FROM <image> AS {ref.lower()}",
+            )
+
+
+def _looks_like_image(ref: str) -> bool:
+    return any(c in ref for c in ":/@.") or ref == "scratch"
+
+
+def _instruction_hint(keyword: str) -> str:
+    close = difflib.get_close_matches(keyword, sorted(KNOWN_INSTRUCTIONS), n=1)
+    if close:
+        return f"did you mean {close[0]}?"
+    return "check the spelling; instructions are FROM, RUN, COPY, CMD, ..."

@@ -1,0 +1,614 @@
+"""The only module that talks to Docker.
+
+Builds go through BuildKit where this machine offers it (``docker buildx``, or a CLI
+older than 23 with native BuildKit) and otherwise through docker-py's legacy builder.
+Everything else (inspect, save, run, cleanup) goes through docker-py. Everything this
+module creates carries our labels and this run's id, and only that is ever removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import docker
+import docker.errors
+import docker.utils
+import requests.exceptions
+
+from checks import buildlog
+from checks.buildlog import BuildStep
+from checks.errors import BuildFailed, CheckError, EngineUnavailable, ImageUnavailable, Timeout
+
+LABEL_MANAGED = "org.layerbylayer.managed"
+LABEL_RUN = "org.layerbylayer.run"
+LABEL_STANDIN = "org.layerbylayer.standin"
+LABEL_PROVIDES = "org.layerbylayer.provides"
+LABEL_RECIPE = "org.layerbylayer.recipe"
+
+BUILD_TIMEOUT_S = float(os.environ.get("LAYERBYLAYER_BUILD_TIMEOUT", "600"))
+ENGINE_HINT = "start one with `nox -s engine` (root on Debian/Ubuntu), or start Docker Desktop"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Builder:
+    kind: str  # "buildx", "buildkit" (a CLI with native BuildKit) or "legacy"
+    cli: str | None = None
+
+    @property
+    def description(self) -> str:
+        return {
+            "buildx": "BuildKit (docker buildx)",
+            "buildkit": "BuildKit (native, DOCKER_BUILDKIT=1)",
+            "legacy": "legacy builder (docker-py)",
+        }[self.kind]
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """What one build produced. ``image_id`` is None when a step failed."""
+
+    image_id: str | None
+    log: str
+    steps: tuple[BuildStep, ...]
+    seconds: float
+    builder: Builder
+    failed_step: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    status: int | None  # the HTTP status, or None when nothing answered
+    seconds: float
+    app_running: bool
+    app_exit_code: int | None
+    app_logs: str
+    probe_output: str
+
+
+@dataclass
+class Engine:
+    """A connection to the engine, scoped to one grading run."""
+
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    builder_preference: str = field(default_factory=lambda: os.environ.get("LAYERBYLAYER_BUILDER", "auto"))
+    timings: dict[str, float] = field(default_factory=dict)
+    _client: Any = None
+
+    # -- connection -------------------------------------------------------------------------
+
+    @property
+    def client(self) -> docker.DockerClient:
+        if self._client is None:
+            try:
+                client = docker.from_env(timeout=120)
+                client.ping()
+            except (docker.errors.DockerException, requests.exceptions.RequestException) as e:
+                raise EngineUnavailable(f"no Docker engine answers ({_short(e)})", hint=ENGINE_HINT) from e
+            self._client = client
+        return self._client
+
+    def version(self) -> str:
+        with self._translate("ask the engine its version"):
+            return str(self.client.version().get("Version", "unknown"))
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {LABEL_MANAGED: "true", LABEL_RUN: self.run_id}
+
+    @contextlib.contextmanager
+    def _timed(self, what: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[what] = self.timings.get(what, 0.0) + time.perf_counter() - start
+
+    @contextlib.contextmanager
+    def _translate(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except docker.errors.ImageNotFound as e:
+            raise ImageUnavailable(f"could not {doing}: image not found ({_short(e)})") from e
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as e:
+            if _looks_like_disk_full(str(e)):
+                raise CheckError(
+                    f"could not {doing}: the disk is full",
+                    hint="free space, then run `nox -s clean` and `docker system prune`",
+                ) from e
+            raise EngineUnavailable(f"could not {doing}: {_short(e)}", hint=ENGINE_HINT) from e
+
+    # -- builder choice ---------------------------------------------------------------------
+
+    def builder(self) -> Builder:
+        self.client  # noqa: B018 - fail early and clearly when there is no engine
+        return choose_builder(self.builder_preference)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def build(
+        self,
+        context: Path,
+        dockerfile: Path,
+        tag: str,
+        *,
+        target: str | None = None,
+        network: str = "none",
+        progress: Progress | None = None,
+        timeout: float = BUILD_TIMEOUT_S,
+        builder: Builder | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> BuildOutcome:
+        """Build and tag an image. A failing step is an outcome; a broken engine raises.
+
+        Images are labelled with this run's id unless ``labels`` says otherwise (stand-ins
+        are kept across runs, so they carry their own labels instead).
+        """
+        builder = builder or self.builder()
+        labels = self.labels if labels is None else labels
+        with self._timed("build"):
+            if builder.kind == "legacy":
+                return self._build_legacy(
+                    context, dockerfile, tag, target, network, progress, timeout, labels
+                )
+            return self._build_cli(
+                builder, context, dockerfile, tag, target, network, progress, timeout, labels
+            )
+
+    def build_from_bytes(self, dockerfile: bytes, tag: str, labels: dict[str, str]) -> str:
+        """Build a Dockerfile that needs no context (metadata-only steps), return the id."""
+        with self._timed("build"), self._translate(f"build {tag}"):
+            image, _ = self.client.images.build(
+                fileobj=io.BytesIO(dockerfile), tag=tag, labels=labels, rm=True, forcerm=True
+            )
+            return str(image.id)
+
+    def _build_cli(
+        self,
+        builder: Builder,
+        context: Path,
+        dockerfile: Path,
+        tag: str,
+        target: str | None,
+        network: str,
+        progress: Progress | None,
+        timeout: float,
+        labels: dict[str, str],
+    ) -> BuildOutcome:
+        assert builder.cli is not None
+        with tempfile.TemporaryDirectory(prefix="lbl-build-") as tmp:
+            iidfile = Path(tmp) / "iid"
+            argv = [
+                builder.cli,
+                *(["buildx", "build", "--load"] if builder.kind == "buildx" else ["build"]),
+                "--progress=plain",
+                f"--network={network}",
+                "-f",
+                str(dockerfile),
+                "-t",
+                tag,
+                "--iidfile",
+                str(iidfile),
+            ]
+            for key, value in labels.items():
+                argv += ["--label", f"{key}={value}"]
+            if target:
+                argv += ["--target", target]
+            argv.append(str(context))
+            env = {**os.environ, "DOCKER_BUILDKIT": "1"}
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                argv,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=env,
+                start_new_session=True,
+                errors="replace",
+            )
+            timer = threading.Timer(timeout, _kill_group, args=(proc,))
+            timer.start()
+            lines: list[str] = []
+            try:
+                assert proc.stdout is not None
+                for line in proc.stdout:
+                    lines.append(line)
+                    header = buildlog.buildkit_step_header(line)
+                    if header and progress:
+                        progress(header)
+                code = proc.wait()
+            finally:
+                timer.cancel()
+            seconds = time.perf_counter() - start
+            log = "".join(lines)
+            if seconds >= timeout:
+                raise Timeout(
+                    f"the build ran past {timeout:.0f} s and was stopped",
+                    path=dockerfile,
+                    hint="look for a RUN step that never ends",
+                )
+            steps = tuple(buildlog.parse_buildkit(log))
+            if code == 0 and iidfile.exists():
+                return BuildOutcome(iidfile.read_text().strip(), log, steps, seconds, builder)
+            return self._failed(log, list(steps), seconds, builder, dockerfile)
+
+    def _build_legacy(
+        self,
+        context: Path,
+        dockerfile: Path,
+        tag: str,
+        target: str | None,
+        network: str,
+        progress: Progress | None,
+        timeout: float,
+        labels: dict[str, str],
+    ) -> BuildOutcome:
+        builder = Builder("legacy")
+        api = docker.APIClient(timeout=int(timeout), **docker.utils.kwargs_from_env())
+        # Closing the connection makes the engine cancel the build and remove its
+        # intermediate container (forcerm), which is how a timeout stops a legacy build.
+        timer = threading.Timer(timeout, api.close)
+        lines: list[str] = []
+        image_id: str | None = None
+        error: str | None = None
+        start = time.perf_counter()
+        timer.start()
+        try:
+            stream = api.build(
+                path=str(context),
+                dockerfile=str(dockerfile.resolve()),
+                tag=tag,
+                target=target,
+                network_mode=network,
+                labels=labels,
+                rm=True,
+                forcerm=True,
+                decode=True,
+            )
+            for chunk in stream:
+                if "stream" in chunk:
+                    text = chunk["stream"]
+                    lines.append(text)
+                    if progress and text.startswith("Step "):
+                        progress(text.strip())
+                elif "aux" in chunk and "ID" in chunk["aux"]:
+                    image_id = chunk["aux"]["ID"]
+                elif "error" in chunk:
+                    error = chunk["error"].strip()
+                    lines.append(f"ERROR: {error}\n")
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as e:
+            if time.perf_counter() - start >= timeout:
+                raise Timeout(
+                    f"the build ran past {timeout:.0f} s and was stopped",
+                    path=dockerfile,
+                    hint="look for a RUN step that never ends",
+                ) from e
+            if isinstance(e, docker.errors.APIError) and e.status_code and e.status_code < 500:
+                error = _short(e)
+                lines.append(f"ERROR: {error}\n")
+            else:
+                raise EngineUnavailable(
+                    f"the engine failed during the build: {_short(e)}", path=dockerfile, hint=ENGINE_HINT
+                ) from e
+        finally:
+            timer.cancel()
+            api.close()
+        seconds = time.perf_counter() - start
+        log = "".join(lines)
+        steps = tuple(buildlog.parse_legacy(log))
+        if error is None and image_id:
+            self.client.api.tag(image_id, *_split_tag(tag))
+            return BuildOutcome(image_id, log, steps, seconds, builder)
+        return self._failed(log, list(steps), seconds, builder, dockerfile)
+
+    def _failed(
+        self, log: str, steps: list[BuildStep], seconds: float, builder: Builder, dockerfile: Path
+    ) -> BuildOutcome:
+        """Sort a failed build into the student's mistake (an outcome) or ungradable (raise)."""
+        parse_error = buildlog.parse_error_line(log)
+        if parse_error:
+            line, message = parse_error
+            raise BuildFailed(
+                f"the builder cannot parse the Dockerfile: {message}",
+                log,
+                path=dockerfile,
+                line=line,
+                hint="fix the syntax on that line",
+            )
+        summary = buildlog.error_summary(log)
+        lowered = log.lower()
+        if _looks_like_disk_full(lowered):
+            raise CheckError(
+                "the build stopped because the disk is full",
+                path=dockerfile,
+                hint="free space, then run `nox -s clean` and `docker system prune`",
+            )
+        if any(
+            s in lowered
+            for s in (
+                "pull access denied",
+                "failed to resolve source metadata",
+                "manifest unknown",
+                "no such host",
+                "failed to do request",
+                "repository does not exist",
+            )
+        ):
+            raise ImageUnavailable(
+                f"a base image is not available: {summary}",
+                path=dockerfile,
+                hint="use an image from the lab's catalog (see lab.toml), or run `nox -s images`",
+            )
+        if "cannot connect to the docker daemon" in lowered or "connection refused" in lowered:
+            raise EngineUnavailable(
+                "the engine went away during the build", path=dockerfile, hint=ENGINE_HINT
+            )
+        failed = buildlog.failing_step(steps, log)
+        return BuildOutcome(None, log, tuple(steps), seconds, builder, failed, summary)
+
+    # -- images -------------------------------------------------------------------------------
+
+    def inspect_image(self, ref: str) -> dict[str, Any]:
+        with self._timed("inspect"), self._translate(f"inspect image {ref}"):
+            return self.client.api.inspect_image(ref)
+
+    def image_exists(self, ref: str) -> bool:
+        try:
+            self.client.api.inspect_image(ref)
+            return True
+        except docker.errors.ImageNotFound:
+            return False
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as e:
+            raise EngineUnavailable(f"could not look up image {ref}: {_short(e)}", hint=ENGINE_HINT) from e
+
+    def history(self, ref: str) -> list[dict[str, Any]]:
+        with self._timed("inspect"), self._translate(f"read the history of {ref}"):
+            return self.client.api.history(ref)
+
+    def save(self, ref: str, dest: Path) -> Path:
+        """Write ``docker save`` of one image to ``dest``, for reading its layers."""
+        with self._timed("save"), self._translate(f"save image {ref}"), dest.open("wb") as out:
+            for chunk in self.client.api.get_image(ref, chunk_size=1 << 20):
+                out.write(chunk)
+        return dest
+
+    def pull(self, ref: str) -> None:
+        with self._timed("pull"), self._translate(f"pull {ref}"):
+            self.client.api.pull(ref)
+
+    def tag(self, image_id: str, ref: str) -> None:
+        with self._translate(f"tag {ref}"):
+            self.client.api.tag(image_id, *_split_tag(ref))
+
+    def untag(self, ref: str) -> None:
+        with self._translate(f"untag {ref}"), contextlib.suppress(docker.errors.ImageNotFound):
+            self.client.api.remove_image(ref, noprune=True)
+
+    def import_rootfs(self, tarball: Path, ref: str, changes: list[str]) -> str:
+        with self._translate(f"import {ref}"):
+            repo, tag = _split_tag(ref)
+            self.client.api.import_image_from_file(str(tarball), repository=repo, tag=tag, changes=changes)
+        return str(self.inspect_image(ref)["Id"])
+
+    def create_and_read(self, ref: str, path: str) -> bytes | None:
+        """Read one file from an image without running it (works without a shell)."""
+        with self._translate(f"read {path} from {ref}"):
+            container = self.client.containers.create(
+                ref, command=["/nonexistent"], labels=self.labels, network_mode="none"
+            )
+            try:
+                for _ in range(8):  # follow symlinks such as /etc/os-release -> ../usr/lib/os-release
+                    stream, _ = container.get_archive(path)
+                    with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+                        member = tar.next()
+                        if member is None:
+                            return None
+                        if not member.issym():
+                            handle = tar.extractfile(member)
+                            return handle.read() if handle else None
+                        path = os.path.normpath(os.path.join(os.path.dirname(path), member.linkname))
+                return None
+            except docker.errors.NotFound:
+                return None
+            finally:
+                container.remove(force=True)
+
+    # -- running ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def sandboxed(
+        self, image: str, *, read_only: bool = True, command: list[str] | None = None, network: str = "none"
+    ) -> Iterator[Any]:
+        """A container under the course's safety limits, removed on the way out."""
+        with self._timed("runtime"), self._translate(f"start a container from {image}"):
+            container = self.client.containers.run(
+                image,
+                command=command,
+                detach=True,
+                labels=self.labels,
+                name=f"lbl-{self.run_id}-{uuid.uuid4().hex[:6]}",
+                network_mode=network,
+                read_only=read_only,
+                tmpfs={"/tmp": "size=16m"},
+                mem_limit="256m",
+                pids_limit=256,
+                nano_cpus=1_000_000_000,
+                cap_drop=["ALL"],
+                security_opt=["no-new-privileges"],
+            )
+        try:
+            yield container
+        finally:
+            with self._timed("runtime"), contextlib.suppress(docker.errors.DockerException):
+                container.remove(force=True)
+
+    def probe_http(self, app: Any, port: int, path: str, within_s: float, probe_image: str) -> ProbeResult:
+        """Ask the app for ``path`` over loopback inside its own network namespace."""
+        url = f"http://127.0.0.1:{port}{path}"
+        script = _PROBE_SCRIPT.format(url=url, seconds=int(within_s * 10))
+        with self._timed("runtime"), self._translate("probe the app"):
+            start = time.perf_counter()
+            probe = self.client.containers.run(
+                probe_image,
+                command=["sh", "-c", script],
+                detach=True,
+                labels=self.labels,
+                network_mode=f"container:{app.id}",
+                read_only=True,
+                mem_limit="64m",
+                pids_limit=64,
+                cap_drop=["ALL"],
+                security_opt=["no-new-privileges"],
+            )
+            try:
+                probe.wait(timeout=within_s + 10)
+                output = probe.logs().decode(errors="replace")
+            except requests.exceptions.RequestException:
+                output = "status=none (the probe itself timed out)"
+            finally:
+                with contextlib.suppress(docker.errors.DockerException):
+                    probe.remove(force=True)
+            seconds = time.perf_counter() - start
+            app.reload()
+            state = app.attrs.get("State", {})
+            running = bool(state.get("Running"))
+            logs = app.logs(tail=20).decode(errors="replace")
+        match = re.search(r"status=(\d{3})", output)
+        return ProbeResult(
+            int(match.group(1)) if match else None,
+            seconds,
+            running,
+            None if running else state.get("ExitCode"),
+            logs,
+            output,
+        )
+
+    # -- cleanup ------------------------------------------------------------------------------
+
+    def cleanup(self, *, everything: bool = False, keep_images: bool = False) -> list[str]:
+        """Remove what carries our labels: this run's, or every run's with ``everything``."""
+        selector = LABEL_MANAGED + "=true" if everything else f"{LABEL_RUN}={self.run_id}"
+        removed: list[str] = []
+        client = self.client
+        with self._timed("cleanup"):
+            for container in client.containers.list(all=True, filters={"label": selector}):
+                with contextlib.suppress(docker.errors.NotFound):
+                    container.remove(force=True)
+                    removed.append(f"container {container.name}")
+            for network in client.networks.list(filters={"label": selector}):
+                with contextlib.suppress(docker.errors.NotFound):
+                    network.remove()
+                    removed.append(f"network {network.name}")
+            for volume in client.volumes.list(filters={"label": selector}):
+                with contextlib.suppress(docker.errors.NotFound):
+                    volume.remove(force=True)
+                    removed.append(f"volume {volume.name}")
+            if not keep_images:
+                for image in client.images.list(filters={"label": selector}):
+                    for ref in image.tags or [image.id]:
+                        # noprune keeps the parent layers, which are the next build's cache.
+                        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+                            client.api.remove_image(ref, force=True, noprune=True)
+                            removed.append(f"image {ref}")
+        return removed
+
+
+# BusyBox wget's own -T timeout crashes in Debian's static build; `timeout` bounds it instead.
+_PROBE_SCRIPT = """\
+i=0
+while [ "$i" -lt {seconds} ]; do
+  out=$(timeout 2 wget -S -O /dev/null "{url}" 2>&1)
+  code=$(echo "$out" | sed -n 's/.*HTTP\\/[0-9.]* \\([0-9][0-9][0-9]\\).*/\\1/p' | tail -n 1)
+  if [ -n "$code" ]; then echo "status=$code"; exit 0; fi
+  i=$((i + 1))
+  sleep 0.1
+done
+echo "status=none"
+echo "$out"
+"""
+
+
+@cache
+def choose_builder(preference: str = "auto") -> Builder:
+    """The best builder this machine offers, or the one asked for by name."""
+    if preference == "legacy":
+        return Builder("legacy")
+    for cli in _docker_clis():
+        if _has_buildx(cli) and preference in ("auto", "buildx"):
+            return Builder("buildx", cli)
+        if _native_buildkit(cli) and preference in ("auto", "buildkit"):
+            return Builder("buildkit", cli)
+    if preference not in ("auto", "legacy"):
+        raise CheckError(
+            f"LAYERBYLAYER_BUILDER={preference} was asked for, but this machine has no such builder",
+            hint="unset LAYERBYLAYER_BUILDER to let the grader choose",
+        )
+    return Builder("legacy")
+
+
+def _docker_clis() -> list[str]:
+    seen: dict[str, str] = {}
+    paths = [*os.environ.get("PATH", "").split(os.pathsep), "/usr/bin"]
+    for folder in paths:
+        candidate = shutil.which("docker", path=folder)
+        if candidate and os.path.realpath(candidate) not in seen:
+            seen[os.path.realpath(candidate)] = candidate
+    return list(seen.values())
+
+
+def _has_buildx(cli: str) -> bool:
+    try:
+        return subprocess.run([cli, "buildx", "version"], capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _native_buildkit(cli: str) -> bool:
+    """CLIs from 18.09 to 22.x build with BuildKit themselves; 23+ hand it to buildx."""
+    try:
+        out = subprocess.run([cli, "--version"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    match = re.search(r"version (\d+)\.(\d+)", out)
+    if not match:
+        return False
+    major, minor = int(match.group(1)), int(match.group(2))
+    return (major, minor) >= (18, 9) and major < 23
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, 9)
+
+
+def _split_tag(ref: str) -> tuple[str, str]:
+    name, _, tag = ref.rpartition(":")
+    if not name or "/" in tag:
+        return ref, "latest"
+    return name, tag
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:300]
+
+
+def _looks_like_disk_full(text: str) -> bool:
+    return "no space left on device" in text.lower()

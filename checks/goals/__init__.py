@@ -1,0 +1,113 @@
+"""What every goal kind shares: the Goal a rubric declares, and what a check sees and says.
+
+A check receives a ``Subject`` (the parsed Dockerfile, the build, and lazy access to the
+image, its files and a sandboxed run) and never a Docker client. It returns a ``Verdict``
+that lists every failure as "expected X, got Y" instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from checks.dockerfile import Dockerfile
+    from checks.engine import BuildOutcome, ProbeResult
+    from checks.lab import Exercise
+    from checks.layers import FileIndex
+
+MB = 1_000_000  # the unit `docker images` prints
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """One built image as the engine describes it. Size is the uncompressed sum of layers."""
+
+    id: str
+    size: int
+    config: dict[str, Any]
+    history: tuple[dict[str, Any], ...]
+    layer_count: int
+
+    @property
+    def size_mb(self) -> float:
+        return self.size / MB
+
+
+class Subject(Protocol):
+    dockerfile: Dockerfile
+    build: BuildOutcome
+    exercise: Exercise
+
+    def image(self) -> ImageFacts: ...
+    def files(self) -> FileIndex: ...
+    def layer_origin(self, layer: int) -> str: ...
+    def build_stage_image(self) -> ImageFacts: ...
+    def probe(self, path: str, within_s: float) -> ProbeResult: ...
+
+
+@dataclass
+class Verdict:
+    failures: list[str] = field(default_factory=list)
+    measured: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def expect(self, ok: bool, expected: str, got: str) -> None:
+        if not ok:
+            self.failures.append(f"expected {expected}, got {got}")
+
+
+@dataclass(frozen=True)
+class Check:
+    """A goal kind's test. ``needs_image`` says it cannot run when the build failed."""
+
+    run: Callable[[Subject], Verdict]
+    needs_image: bool = True
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    title: str
+    points: int
+    check: Check
+    hint: str
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    id: str
+    title: str
+    status: str  # "pass" or "fail"
+    points: int
+    earned: int
+    message: str = ""
+    hint: str = ""
+    measured: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def goal(id: str, title: str, points: int, check: Check, hint: str) -> Goal:
+    """Declare one line of a marking scheme (used by each lab's check.py)."""
+    return Goal(id, title, points, check, hint)
+
+
+def evaluate(goal: Goal, subject: Subject) -> GoalResult:
+    if goal.check.needs_image and subject.build.image_id is None:
+        return GoalResult(
+            goal.id, goal.title, "fail", goal.points, 0, "not checked: the image did not build", goal.hint
+        )
+    verdict = goal.check.run(subject)
+    passed = not verdict.failures
+    return GoalResult(
+        goal.id,
+        goal.title,
+        "pass" if passed else "fail",
+        goal.points,
+        goal.points if passed else 0,
+        "; ".join(verdict.failures),
+        "" if passed else goal.hint,
+        verdict.measured,
+        tuple(verdict.notes),
+    )

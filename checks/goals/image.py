@@ -1,0 +1,98 @@
+"""Image goals: read from the built image's config, history and layer contents."""
+
+from __future__ import annotations
+
+from checks.goals import MB, Check, Subject, Verdict
+from checks.layers import passwd_uid
+
+ROOT_NAMES = frozenset({"", "root", "0", "0:0", "root:root"})
+
+
+def files_absent(patterns: tuple[str, ...], what: str) -> Check:
+    """No file in the final image matches any of ``patterns`` (globs over the merged layers)."""
+
+    def run(subject: Subject) -> Verdict:
+        verdict = Verdict()
+        files = subject.files()
+        found = sorted(
+            {e.path: e for p in patterns for e in files.matching(p)}.values(), key=lambda e: e.path
+        )
+        verdict.measured["matches"] = len(found)
+        if found:
+            first = found[0]
+            more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+            verdict.failures.append(f"expected no {what}, got /{first.path}{more}")
+            verdict.notes.append(f"/{first.path} came from {subject.layer_origin(first.layer)}")
+        return verdict
+
+    return Check(run)
+
+
+def size(max_mb: float | None = None, max_fraction_of_build_stage: float | None = None) -> Check:
+    """The final image's size, absolute and against the stage it was built in.
+
+    Size is ``docker image inspect``'s ``Size``: the uncompressed bytes of all layers,
+    in MB of 1,000,000 bytes as ``docker images`` prints them.
+    """
+
+    def run(subject: Subject) -> Verdict:
+        image = subject.image()
+        verdict = Verdict(measured={"size_mb": round(image.size_mb, 1)})
+        if max_mb is not None:
+            verdict.expect(image.size <= max_mb * MB, f"at most {max_mb:g} MB", f"{image.size_mb:.1f} MB")
+        if max_fraction_of_build_stage is not None:
+            stage = subject.build_stage_image()
+            fraction = image.size / stage.size if stage.size else 1.0
+            verdict.measured["build_stage_mb"] = round(stage.size_mb, 1)
+            verdict.measured["fraction_of_build_stage"] = round(fraction, 3)
+            verdict.expect(
+                fraction <= max_fraction_of_build_stage,
+                f"at most {max_fraction_of_build_stage:.0%} of the build stage ({stage.size_mb:.1f} MB)",
+                f"{fraction:.0%} ({image.size_mb:.1f} MB)",
+            )
+        if verdict.failures:
+            verdict.notes.extend(_size_explanation(subject))
+        return verdict
+
+    return Check(run)
+
+
+def non_root_user() -> Check:
+    """The image's configured USER is not root, by name or by uid."""
+
+    def run(subject: Subject) -> Verdict:
+        user = str(subject.image().config.get("User") or "")
+        verdict = Verdict(measured={"user": user or "(none)"})
+        name = user.split(":", 1)[0]
+        if user in ROOT_NAMES or name in ROOT_NAMES:
+            verdict.failures.append(f"expected a non-root USER, got {user or 'no USER (root)'}")
+            return verdict
+        if not name.isdigit():
+            uid = passwd_uid(subject.files(), name)
+            if uid is None:
+                verdict.failures.append(f"expected user {name!r} in /etc/passwd, got no such entry")
+            elif uid == 0:
+                verdict.failures.append(f"expected a non-root USER, got {name} (uid 0)")
+            else:
+                verdict.measured["uid"] = uid
+        return verdict
+
+    return Check(run)
+
+
+def _size_explanation(subject: Subject) -> list[str]:
+    layers = [h for h in subject.image().history if h.get("Size")]
+    layers.sort(key=lambda h: h["Size"], reverse=True)
+    lines = ["largest layers:"]
+    for entry in layers[:4]:
+        lines.append(f"  {entry['Size'] / MB:8.1f} MB  {_created_by(entry)}")
+    lines.append("largest files in the final image:")
+    for entry in subject.files().largest(4):
+        lines.append(f"  {entry.size / MB:8.1f} MB  /{entry.path}")
+    return ["\n".join(lines)]
+
+
+def _created_by(entry: dict[str, object]) -> str:
+    text = " ".join(str(entry.get("CreatedBy", "")).split())
+    text = text.replace("/bin/sh -c #(nop) ", "").removesuffix(" # buildkit")
+    return text[:90] + ("…" if len(text) > 90 else "")

@@ -1,0 +1,34 @@
+"""Static goals: read from the parsed Dockerfile, before or without the image."""
+
+from __future__ import annotations
+
+from checks.goals import Check, Subject, Verdict
+
+
+def stages(min_count: int = 2, named: tuple[str, ...] = (), copies_from: bool = True) -> Check:
+    """At least ``min_count`` stages, the named ones present, and the final stage copying
+    its files from an earlier stage."""
+
+    def run(subject: Subject) -> Verdict:
+        dockerfile = subject.dockerfile
+        verdict = Verdict(measured={"stages": len(dockerfile.stages)})
+        verdict.expect(
+            len(dockerfile.stages) >= min_count, f"at least {min_count} stages", str(len(dockerfile.stages))
+        )
+        have = [s.name for s in dockerfile.stages if s.name]
+        for name in named:
+            verdict.expect(
+                name in have,
+                f"a stage named {name!r}",
+                f"stages named {', '.join(have)}" if have else "no named stages",
+            )
+        if copies_from:
+            sources = [ref for ref, _ in dockerfile.final.copy_sources() if dockerfile.stage(ref)]
+            verdict.expect(
+                bool(sources),
+                "the final stage to COPY --from an earlier stage",
+                "no COPY --from in the final stage",
+            )
+        return verdict
+
+    return Check(run, needs_image=False)

@@ -1,0 +1,131 @@
+"""The files of an image, read from the layer tars of ``docker save``.
+
+Reading layers instead of running a shell works on ``scratch`` and distroless images,
+and it tells which layer brought each file in. Whiteouts are applied the way the
+overlay filesystem applies them, so the result is what a container would see.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+WHITEOUT = ".wh."
+OPAQUE = ".wh..wh..opq"
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str  # relative, no leading slash: "usr/bin/go"
+    size: int
+    mode: int
+    kind: str  # "file", "dir", "symlink", "hardlink", "other"
+    layer: int  # index into the image's layers, bottom first
+    target: str = ""
+
+
+@dataclass
+class FileIndex:
+    """The merged filesystem of an image, and small files' contents when asked for."""
+
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    layer_count: int = 0
+    layer_origins: list[str] = field(default_factory=list)  # what created each layer
+    contents: dict[str, bytes] = field(default_factory=dict)
+
+    def matching(self, pattern: str) -> list[FileEntry]:
+        """Entries whose path matches a glob; ``**/`` also matches at the top level."""
+        pattern = pattern.lstrip("/")
+        patterns = {pattern}
+        if pattern.startswith("**/"):
+            patterns.add(pattern[3:])
+        return [e for p, e in self.files.items() if any(fnmatch.fnmatchcase(p, q) for q in patterns)]
+
+    def get(self, path: str) -> FileEntry | None:
+        return self.files.get(path.lstrip("/"))
+
+    def largest(self, count: int = 5) -> list[FileEntry]:
+        regular = [e for e in self.files.values() if e.kind == "file"]
+        return sorted(regular, key=lambda e: e.size, reverse=True)[:count]
+
+
+def scan_saved_image(archive: Path, keep: tuple[str, ...] = ("etc/passwd", "etc/group")) -> FileIndex:
+    """Merge the layers of a ``docker save`` archive into one FileIndex."""
+    index = FileIndex()
+    with tarfile.open(archive, mode="r:") as outer:
+        manifest = json.load(_member(outer, "manifest.json"))
+        layer_paths = manifest[0]["Layers"]
+        index.layer_count = len(layer_paths)
+        config = json.load(_member(outer, manifest[0]["Config"]))
+        index.layer_origins = [
+            str(h.get("created_by", "")) for h in config.get("history", []) if not h.get("empty_layer")
+        ]
+        for number, layer_path in enumerate(layer_paths):
+            with tarfile.open(fileobj=_member(outer, layer_path), mode="r:") as layer:
+                _apply_layer(index, layer, number, keep)
+    return index
+
+
+def _member(outer: tarfile.TarFile, name: str):
+    handle = outer.extractfile(name)
+    if handle is None:
+        raise ValueError(f"{name} is missing from the saved image")
+    return handle
+
+
+def _apply_layer(index: FileIndex, layer: tarfile.TarFile, number: int, keep: tuple[str, ...]) -> None:
+    for member in layer:
+        path = _normalise(member.name)
+        if not path:
+            continue
+        name = PurePosixPath(path).name
+        parent = str(PurePosixPath(path).parent)
+        if name == OPAQUE:
+            _remove_tree(index, "" if parent == "." else parent, keep_root=True)
+            continue
+        if name.startswith(WHITEOUT):
+            hidden = name[len(WHITEOUT) :]
+            _remove_tree(index, hidden if parent == "." else f"{parent}/{hidden}", keep_root=False)
+            continue
+        if member.isdir():
+            kind = "dir"
+        elif member.issym():
+            kind = "symlink"
+        elif member.islnk():
+            kind = "hardlink"
+        elif member.isfile():
+            kind = "file"
+        else:
+            kind = "other"
+        index.files[path] = FileEntry(path, member.size, member.mode, kind, number, member.linkname)
+        if path in keep and member.isfile():
+            handle = layer.extractfile(member)
+            if handle is not None:
+                index.contents[path] = handle.read()
+
+
+def _remove_tree(index: FileIndex, root: str, *, keep_root: bool) -> None:
+    prefix = f"{root}/" if root else ""
+    doomed = [p for p in index.files if p.startswith(prefix) or (not keep_root and p == root)]
+    for p in doomed:
+        if keep_root and p == root:
+            continue
+        del index.files[p]
+        index.contents.pop(p, None)
+
+
+def _normalise(name: str) -> str:
+    return name.removeprefix("./").strip("/")
+
+
+def passwd_uid(index: FileIndex, user: str) -> int | None:
+    """The uid of ``user`` from the image's /etc/passwd, or None if it is not listed."""
+    data = index.contents.get("etc/passwd", b"").decode(errors="replace")
+    for line in data.splitlines():
+        fields = line.split(":")
+        if len(fields) >= 3 and fields[0] == user and fields[2].isdigit():
+            return int(fields[2])
+    return None

@@ -1,0 +1,56 @@
+"""Lab 08 marking scheme: each goal, its points, and the hint a student sees on failure."""
+
+from checks.goals import build, goal, image, runtime, static
+
+GO_TOOLCHAIN = ("**/bin/go", "**/bin/gofmt", "**/pkg/tool/*/compile")
+
+RUBRIC = {
+    "go": [
+        goal(
+            "builds",
+            "The image builds",
+            1,
+            build.succeeds(),
+            hint="read the failing step in the log above; the line number points at it",
+        ),
+        goal(
+            "stages",
+            "Two stages, one named builder",
+            2,
+            static.stages(min_count=2, named=("builder",)),
+            hint="add `AS builder` to the first FROM, then start a second stage with another "
+            "FROM and take the binary with COPY --from=builder",
+        ),
+        goal(
+            "no-toolchain",
+            "No Go toolchain in the final image",
+            2,
+            image.files_absent(GO_TOOLCHAIN, "Go toolchain"),
+            hint="the final stage must start FROM a runtime base (alpine:3.20), not from "
+            "golang; copy only the compiled binary into it",
+        ),
+        goal(
+            "small",
+            "At most 25 MB, and at most 10% of its build stage",
+            2,
+            image.size(max_mb=25, max_fraction_of_build_stage=0.10),
+            hint="everything in the final stage ships: keep it to the base, the binary and a user",
+        ),
+        goal(
+            "non-root",
+            "Runs as a non-root user",
+            1,
+            image.non_root_user(),
+            hint="create a user in the runtime stage (adduser -D -H -u 10001 app) and "
+            "switch to it with USER app",
+        ),
+        goal(
+            "serves",
+            "Answers HTTP 200 on / within 5 s",
+            2,
+            runtime.http_ok("/", within_s=5),
+            hint="run the binary with an exec-form ENTRYPOINT or CMD; on a minimal base "
+            "build it with CGO_ENABLED=0 so it needs no C library",
+        ),
+    ],
+}

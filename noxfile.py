@@ -1,0 +1,85 @@
+"""Every command a person runs: `nox -l` lists them, `nox -s NAME -- ARGS` runs one."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+RUNTIME_DEPS = PYPROJECT["project"]["dependencies"]
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["tests"]
+
+
+def _course_env(session: nox.Session, *groups: str) -> None:
+    """Install what the grader needs (the repo itself runs from the checkout)."""
+    extras = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
+    session.install(*RUNTIME_DEPS, *extras)
+
+
+def _checks(session: nox.Session, *args: str, **kwargs: object) -> None:
+    session.run("python", "-m", "checks", *args, **kwargs)  # type: ignore[arg-type]
+
+
+@nox.session
+def engine(session: nox.Session) -> None:
+    """Make sure a Docker engine answers; as root on Debian, install and start one."""
+    _course_env(session)
+    _checks(session, "engine")
+
+
+@nox.session
+def images(session: nox.Session) -> None:
+    """Make every catalog image available: pull it, or build its stand-in."""
+    _course_env(session)
+    _checks(session, "engine")
+    _checks(session, "images", *session.posargs)
+
+
+@nox.session
+def clean(session: nox.Session) -> None:
+    """Remove every container, network, volume and image left with the course's labels."""
+    _course_env(session)
+    _checks(session, "clean")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Lint, then run the whole test suite against a real Docker engine."""
+    _course_env(session, "test", "lint")
+    session.run("ruff", "check", "checks", "tests", "labs", "noxfile.py")
+    _checks(session, "engine")
+    _checks(session, "images")
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time warm re-grades of a lab's solutions and the checker's own overhead."""
+    _course_env(session)
+    _checks(session, "engine")
+    session.run("python", "-m", "checks.bench", *(session.posargs or ["08"]))
+
+
+def _register_lab(folder: Path) -> None:
+    number = folder.name[:2]
+    title = tomllib.loads((folder / "lab.toml").read_text(encoding="utf-8"))["title"]
+
+    def grade_lab(session: nox.Session) -> None:
+        _course_env(session)
+        _checks(session, "engine")
+        _checks(session, "grade", number, *session.posargs)
+
+    grade_lab.__doc__ = f"Grade lab {number}, {title.lower()} (`-- --solution` grades the reference)."
+    nox.session(name=f"lab-{number}")(grade_lab)
+
+
+for _folder in sorted((ROOT / "labs").iterdir()):
+    if re.fullmatch(r"\d\d-[a-z0-9-]+", _folder.name) and (_folder / "lab.toml").is_file():
+        _register_lab(_folder)
