@@ -527,6 +527,15 @@ class Engine:
                         with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
                             client.api.remove_image(ref, force=True, noprune=True)
                             removed.append(f"image {ref}")
+                # The legacy builder applies labels one step at a time, so a graded image's
+                # parent carries our first label but not the run id. Once the graded image
+                # is gone that parent is dangling (no tag, no child) and is ours to remove;
+                # one still under another run's image has a child and is not listed.
+                ours = {"label": f"{LABEL_MANAGED}=true", "dangling": True}
+                for image in client.images.list(filters=ours):
+                    with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+                        client.api.remove_image(image.id, noprune=True)
+                        removed.append(f"image {image.short_id} (intermediate)")
         return removed
 
 

@@ -31,6 +31,7 @@ class Exercise:
     title: str
     port: int | None = None
     build_network: str = "none"
+    app_from: str | None = None  # another exercise whose app/ this one packages too
 
     @property
     def root(self) -> Path:
@@ -38,7 +39,7 @@ class Exercise:
 
     @property
     def context(self) -> Path:
-        return self.root / "app"
+        return self.lab_dir / (self.app_from or self.name) / "app"
 
     @property
     def starter(self) -> Path:
@@ -143,6 +144,7 @@ def load(folder: Path) -> Lab:
                 title=str(ex["title"]),
                 port=int(ex["port"]) if "port" in ex else None,
                 build_network=str(ex.get("build_network", "none")),
+                app_from=str(ex["app_from"]) if "app_from" in ex else None,
             )
             for ex in meta["exercises"]
         )

@@ -17,13 +17,16 @@ def test_solution_exits_0_with_a_full_rubric(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "r.json").read_text())["status"] == "pass"
 
 
-def test_untouched_starter_exits_1_with_hints(tmp_path: Path) -> None:
+def test_untouched_starters_exit_1_with_hints_and_a_summary(tmp_path: Path) -> None:
     result = run_cli("grade", "08", "--json", str(tmp_path / "r.json"))
     assert result.code == 1, result.output
     assert "expected at least 2 stages, got 1" in result.output
-    assert "hint:" in result.output
+    assert "hint:" in result.output and "summary" in result.output
     data = json.loads((tmp_path / "r.json").read_text())
-    assert data["status"] == "fail" and data["measured"]["image_mb"] > 100
+    assert data["status"] == "fail"
+    by_name = {e["exercise"]: e for e in data["exercises"]}
+    assert set(by_name) == {"go", "scratch", "distroless"}
+    assert by_name["go"]["measured"]["image_mb"] > 100
 
 
 def test_unknown_instruction_exits_2_naming_file_and_line() -> None:

@@ -1,5 +1,5 @@
-"""Lab 08 `go` on the real engine: the solution passes everything, the starter fails
-exactly the goals the exercise teaches. Both builders this machine offers are used."""
+"""Lab 08 on the real engine: every solution passes everything, and every starter fails
+exactly the goals its exercise teaches. Both builders this machine offers are used."""
 
 from __future__ import annotations
 
@@ -11,15 +11,23 @@ import pytest
 from checks import images, lab
 from checks.engine import Builder, Engine, choose_builder
 from checks.grade import grade_exercise
+from checks.report import ExerciseReport, write_json
 
 LAB = lab.find("08")
 GO = LAB.exercise("go")
-TEACHING_GOALS = {"stages", "no-toolchain", "small", "non-root"}
+# What each starter exists to teach: exactly these goals fail on it, and no others.
+TEACHING_GOALS = {
+    "go": {"stages", "no-toolchain", "small", "non-root"},
+    "scratch": {"scratch", "no-shell", "binary-sized"},
+    "distroless": {"distroless", "nonroot", "no-shell"},
+}
 
 
-def _grade(engine: Engine, dockerfile: Path):
+def _grade(engine: Engine, dockerfile: Path, exercise: str = "go") -> ExerciseReport:
     standins = images.describe_standins(images.ensure(engine, LAB.images, print))
-    return grade_exercise(engine, LAB, GO, LAB.rubric()["go"], dockerfile, standins=standins)
+    return grade_exercise(
+        engine, LAB, LAB.exercise(exercise), LAB.rubric()[exercise], dockerfile, standins=standins
+    )
 
 
 @pytest.fixture(params=["buildkit", "legacy"])
@@ -33,7 +41,11 @@ def test_both_builders_are_available_here() -> None:
     assert choose_builder("legacy") == Builder("legacy")
 
 
-def test_solution_passes_every_goal(builder_engine: Engine) -> None:
+def test_every_exercise_states_what_its_starter_teaches() -> None:
+    assert set(TEACHING_GOALS) == {e.name for e in LAB.exercises}
+
+
+def test_go_solution_passes_every_goal_with_either_builder(builder_engine: Engine) -> None:
     report = _grade(builder_engine, GO.solution)
     assert [(g.id, g.status, g.message) for g in report.goals if g.status != "pass"] == []
     assert report.status == "pass" and report.score == report.max_score
@@ -41,13 +53,26 @@ def test_solution_passes_every_goal(builder_engine: Engine) -> None:
     assert report.builder == builder_engine.builder().description
 
 
-def test_starter_fails_exactly_the_teaching_goals(engine: Engine) -> None:
+@pytest.mark.parametrize("name", sorted(TEACHING_GOALS))
+def test_solution_passes_and_starter_fails_what_it_teaches(engine: Engine, name: str) -> None:
+    exercise = LAB.exercise(name)
+    solution = _grade(engine, exercise.solution, name)
+    assert [(g.id, g.message) for g in solution.goals if g.status != "pass"] == []
+    starter = _grade(engine, exercise.starter, name)
+    assert {g.id for g in starter.goals if g.status == "fail"} == TEACHING_GOALS[name]
+
+
+def test_go_starter_ships_the_toolchain_and_says_where_from(engine: Engine) -> None:
     report = _grade(engine, GO.starter)
-    failed = {g.id for g in report.goals if g.status == "fail"}
-    assert failed == TEACHING_GOALS
     assert report.measured["image_mb"] > 100, "the single-stage image ships the toolchain"
     toolchain = next(g for g in report.goals if g.id == "no-toolchain")
     assert "/bin/go" in toolchain.message and "golang:1.22-alpine" in toolchain.notes[0]
+
+
+def test_scratch_solution_is_within_a_tenth_of_its_binary(engine: Engine) -> None:
+    report = _grade(engine, LAB.exercise("scratch").solution, "scratch")
+    sized = next(g for g in report.goals if g.id == "binary-sized")
+    assert sized.measured["size_mb"] <= 1.1 * sized.measured["binary_mb"]
 
 
 def test_grading_leaves_nothing_of_its_run_behind(engine: Engine) -> None:
@@ -60,11 +85,15 @@ def test_grading_leaves_nothing_of_its_run_behind(engine: Engine) -> None:
 
 
 def test_report_says_which_stand_ins_were_measured(engine: Engine, tmp_path: Path) -> None:
-    from checks.report import write_json
-
     report = _grade(engine, GO.solution)
     write_json([report], tmp_path / "r.json")
     data = json.loads((tmp_path / "r.json").read_text())
-    statuses = {s.ref: s for s in (images.status(engine, r) for r in LAB.images) if s}
-    expected = [s.describe() for s in statuses.values() if s.standin]
-    assert data["standins"] == expected
+    statuses = [images.status(engine, ref) for ref in LAB.images]
+    assert data["standins"] == [s.describe() for s in statuses if s and s.standin]
+
+
+def test_no_image_with_our_labels_outlives_its_run(builder_engine: Engine) -> None:
+    _grade(builder_engine, GO.solution)
+    builder_engine.cleanup()
+    leftovers = builder_engine.client.images.list(filters={"label": "org.layerbylayer.managed=true"})
+    assert leftovers == []

@@ -57,8 +57,42 @@ def size(max_mb: float | None = None, max_fraction_of_build_stage: float | None 
     return Check(run)
 
 
-def non_root_user() -> Check:
-    """The image's configured USER is not root, by name or by uid."""
+SHELLS = ("bin/sh", "bin/bash", "bin/ash", "bin/dash", "usr/bin/sh", "usr/bin/bash", "bin/busybox")
+
+
+def no_shell() -> Check:
+    """No shell in the final image: nothing for an intruder (or `docker exec`) to run."""
+    return files_absent(SHELLS, "shell")
+
+
+def size_near_entrypoint(slack_mb: float) -> Check:
+    """The image is at most its entrypoint binary plus ``slack_mb``: the binary is the payload."""
+
+    def run(subject: Subject) -> Verdict:
+        image = subject.image()
+        command = image.config.get("Entrypoint") or image.config.get("Cmd") or []
+        verdict = Verdict(measured={"size_mb": round(image.size_mb, 2)})
+        entry = subject.files().get(command[0]) if command else None
+        if entry is None:
+            verdict.failures.append(
+                f"expected an ENTRYPOINT naming a file in the image, got {command or 'none'}"
+            )
+            return verdict
+        verdict.measured["binary_mb"] = round(entry.size / MB, 2)
+        verdict.expect(
+            image.size <= entry.size + slack_mb * MB,
+            f"at most the binary ({entry.size / MB:.2f} MB) + {slack_mb:g} MB",
+            f"{image.size_mb:.2f} MB",
+        )
+        if verdict.failures:
+            verdict.notes.extend(_size_explanation(subject))
+        return verdict
+
+    return Check(run)
+
+
+def non_root_user(uid: int | None = None) -> Check:
+    """The image's configured USER is not root, by name or by uid (and is ``uid`` if given)."""
 
     def run(subject: Subject) -> Verdict:
         user = str(subject.image().config.get("User") or "")
@@ -68,13 +102,18 @@ def non_root_user() -> Check:
             verdict.failures.append(f"expected a non-root USER, got {user or 'no USER (root)'}")
             return verdict
         if not name.isdigit():
-            uid = passwd_uid(subject.files(), name)
-            if uid is None:
+            found = passwd_uid(subject.files(), name)
+            if found is None:
                 verdict.failures.append(f"expected user {name!r} in /etc/passwd, got no such entry")
-            elif uid == 0:
+            elif found == 0:
                 verdict.failures.append(f"expected a non-root USER, got {name} (uid 0)")
             else:
-                verdict.measured["uid"] = uid
+                verdict.measured["uid"] = found
+        else:
+            verdict.measured["uid"] = int(name)
+        if uid is not None and not verdict.failures:
+            got = verdict.measured.get("uid")
+            verdict.expect(got == uid, f"uid {uid}", f"uid {got}")
         return verdict
 
     return Check(run)

@@ -32,3 +32,19 @@ def stages(min_count: int = 2, named: tuple[str, ...] = (), copies_from: bool = 
         return verdict
 
     return Check(run, needs_image=False)
+
+
+def final_base(*prefixes: str) -> Check:
+    """The final stage starts FROM an image whose reference starts with one of ``prefixes``."""
+
+    def run(subject: Subject) -> Verdict:
+        base = subject.dockerfile.final.base
+        verdict = Verdict(measured={"final_base": base})
+        verdict.expect(
+            any(base == p or base.startswith(p) for p in prefixes),
+            f"the final stage FROM {' or '.join(prefixes)}",
+            f"FROM {base} (line {subject.dockerfile.final.line})",
+        )
+        return verdict
+
+    return Check(run, needs_image=False)

@@ -54,3 +54,80 @@ RUBRIC = {
         ),
     ],
 }
+
+RUBRIC["scratch"] = [
+    goal(
+        "builds",
+        "The image builds",
+        1,
+        build.succeeds(),
+        hint="read the failing step in the log above; the line number points at it",
+    ),
+    goal(
+        "scratch",
+        "The final stage is FROM scratch",
+        2,
+        static.final_base("scratch"),
+        hint="replace the runtime stage's FROM with FROM scratch",
+    ),
+    goal(
+        "no-shell",
+        "No shell in the final image",
+        2,
+        image.no_shell(),
+        hint="scratch has none; anything you COPY in is all there is",
+    ),
+    goal(
+        "binary-sized",
+        "At most the binary's size + 1 MB",
+        2,
+        image.size_near_entrypoint(slack_mb=1),
+        hint="copy only the binary; a base image or extra files count against this budget",
+    ),
+    goal(
+        "serves",
+        "Answers HTTP 200 on / within 5 s",
+        2,
+        runtime.http_ok("/", within_s=5),
+        hint="a binary on scratch must be static: build it with CGO_ENABLED=0, and use an "
+        "exec-form ENTRYPOINT (there is no shell to run the shell form)",
+    ),
+]
+
+RUBRIC["distroless"] = [
+    goal(
+        "builds",
+        "The image builds",
+        1,
+        build.succeeds(),
+        hint="read the failing step in the log above; the line number points at it",
+    ),
+    goal(
+        "distroless",
+        "The final stage is FROM distroless",
+        2,
+        static.final_base("gcr.io/distroless/"),
+        hint="use FROM gcr.io/distroless/static-debian12:nonroot for the runtime stage",
+    ),
+    goal(
+        "nonroot",
+        "Runs as nonroot (uid 65532)",
+        2,
+        image.non_root_user(uid=65532),
+        hint="the :nonroot tag sets it; if you set USER yourself, use nonroot or 65532",
+    ),
+    goal(
+        "no-shell",
+        "No shell in the final image",
+        2,
+        image.no_shell(),
+        hint="distroless has no shell; do not copy one in from the builder",
+    ),
+    goal(
+        "serves",
+        "Answers HTTP 200 on / within 5 s",
+        2,
+        runtime.http_ok("/", within_s=5),
+        hint="distroless/static has no C library: build with CGO_ENABLED=0 and use an exec-form ENTRYPOINT",
+    ),
+]
