@@ -61,6 +61,27 @@ class Builder:
 
 
 @dataclass(frozen=True)
+class BuildRequest:
+    """One build, whichever builder runs it."""
+
+    context: Path
+    dockerfile: Path
+    tag: str
+    target: str | None
+    network: str
+    progress: Progress | None
+    timeout: float
+    labels: dict[str, str]
+
+    def timed_out(self) -> Timeout:
+        return Timeout(
+            f"the build ran past {self.timeout:.0f} s and was stopped",
+            path=self.dockerfile,
+            hint="look for a RUN step that never ends",
+        )
+
+
+@dataclass(frozen=True)
 class BuildOutcome:
     """What one build produced. ``image_id`` is None when a step failed."""
 
@@ -161,16 +182,15 @@ class Engine:
         Images are labelled with this run's id unless ``labels`` says otherwise (stand-ins
         are kept across runs, so they carry their own labels instead).
         """
+        request = BuildRequest(
+            context, dockerfile, tag, target, network, progress, timeout,
+            self.labels if labels is None else labels,
+        )
         builder = builder or self.builder()
-        labels = self.labels if labels is None else labels
         with self._timed("build"):
             if builder.kind == "legacy":
-                return self._build_legacy(
-                    context, dockerfile, tag, target, network, progress, timeout, labels
-                )
-            return self._build_cli(
-                builder, context, dockerfile, tag, target, network, progress, timeout, labels
-            )
+                return self._build_legacy(request)
+            return self._build_cli(builder, request)
 
     def build_from_bytes(self, dockerfile: bytes, tag: str, labels: dict[str, str]) -> str:
         """Build a Dockerfile that needs no context (metadata-only steps), return the id."""
@@ -180,50 +200,29 @@ class Engine:
             )
             return str(image.id)
 
-    def _build_cli(
-        self,
-        builder: Builder,
-        context: Path,
-        dockerfile: Path,
-        tag: str,
-        target: str | None,
-        network: str,
-        progress: Progress | None,
-        timeout: float,
-        labels: dict[str, str],
-    ) -> BuildOutcome:
+    def _build_cli(self, builder: Builder, r: BuildRequest) -> BuildOutcome:
         assert builder.cli is not None
         with tempfile.TemporaryDirectory(prefix="lbl-build-") as tmp:
             iidfile = Path(tmp) / "iid"
-            argv = [
-                builder.cli,
-                *(["buildx", "build", "--load"] if builder.kind == "buildx" else ["build"]),
-                "--progress=plain",
-                f"--network={network}",
-                "-f",
-                str(dockerfile),
-                "-t",
-                tag,
-                "--iidfile",
-                str(iidfile),
-            ]
-            for key, value in labels.items():
+            verb = ["buildx", "build", "--load"] if builder.kind == "buildx" else ["build"]
+            argv = [builder.cli, *verb, "--progress=plain", f"--network={r.network}"]
+            argv += ["-f", str(r.dockerfile), "-t", r.tag, "--iidfile", str(iidfile)]
+            for key, value in r.labels.items():
                 argv += ["--label", f"{key}={value}"]
-            if target:
-                argv += ["--target", target]
-            argv.append(str(context))
-            env = {**os.environ, "DOCKER_BUILDKIT": "1"}
+            if r.target:
+                argv += ["--target", r.target]
+            argv.append(str(r.context))
             start = time.perf_counter()
             proc = subprocess.Popen(
                 argv,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
-                env=env,
+                env={**os.environ, "DOCKER_BUILDKIT": "1"},
                 start_new_session=True,
                 errors="replace",
             )
-            timer = threading.Timer(timeout, _kill_group, args=(proc,))
+            timer = threading.Timer(r.timeout, _kill_group, args=(proc,))
             timer.start()
             lines: list[str] = []
             try:
@@ -231,40 +230,26 @@ class Engine:
                 for line in proc.stdout:
                     lines.append(line)
                     header = buildlog.buildkit_step_header(line)
-                    if header and progress:
-                        progress(header)
+                    if header and r.progress:
+                        r.progress(header)
                 code = proc.wait()
             finally:
                 timer.cancel()
             seconds = time.perf_counter() - start
+            if seconds >= r.timeout:
+                raise r.timed_out()
             log = "".join(lines)
-            if seconds >= timeout:
-                raise Timeout(
-                    f"the build ran past {timeout:.0f} s and was stopped",
-                    path=dockerfile,
-                    hint="look for a RUN step that never ends",
-                )
             steps = tuple(buildlog.parse_buildkit(log))
             if code == 0 and iidfile.exists():
                 return BuildOutcome(iidfile.read_text().strip(), log, steps, seconds, builder)
-            return self._failed(log, list(steps), seconds, builder, dockerfile)
+            return self._failed(log, list(steps), seconds, builder, r.dockerfile)
 
-    def _build_legacy(
-        self,
-        context: Path,
-        dockerfile: Path,
-        tag: str,
-        target: str | None,
-        network: str,
-        progress: Progress | None,
-        timeout: float,
-        labels: dict[str, str],
-    ) -> BuildOutcome:
+    def _build_legacy(self, r: BuildRequest) -> BuildOutcome:
         builder = Builder("legacy")
-        api = docker.APIClient(timeout=int(timeout), **docker.utils.kwargs_from_env())
+        api = docker.APIClient(timeout=int(r.timeout), **docker.utils.kwargs_from_env())
         # Closing the connection makes the engine cancel the build and remove its
         # intermediate container (forcerm), which is how a timeout stops a legacy build.
-        timer = threading.Timer(timeout, api.close)
+        timer = threading.Timer(r.timeout, api.close)
         lines: list[str] = []
         image_id: str | None = None
         error: str | None = None
@@ -272,12 +257,12 @@ class Engine:
         timer.start()
         try:
             stream = api.build(
-                path=str(context),
-                dockerfile=str(dockerfile.resolve()),
-                tag=tag,
-                target=target,
-                network_mode=network,
-                labels=labels,
+                path=str(r.context),
+                dockerfile=str(r.dockerfile.resolve()),
+                tag=r.tag,
+                target=r.target,
+                network_mode=r.network,
+                labels=r.labels,
                 rm=True,
                 forcerm=True,
                 decode=True,
@@ -286,26 +271,22 @@ class Engine:
                 if "stream" in chunk:
                     text = chunk["stream"]
                     lines.append(text)
-                    if progress and text.startswith("Step "):
-                        progress(text.strip())
+                    if r.progress and text.startswith("Step "):
+                        r.progress(text.strip())
                 elif "aux" in chunk and "ID" in chunk["aux"]:
                     image_id = chunk["aux"]["ID"]
                 elif "error" in chunk:
                     error = chunk["error"].strip()
                     lines.append(f"ERROR: {error}\n")
         except (docker.errors.DockerException, requests.exceptions.RequestException) as e:
-            if time.perf_counter() - start >= timeout:
-                raise Timeout(
-                    f"the build ran past {timeout:.0f} s and was stopped",
-                    path=dockerfile,
-                    hint="look for a RUN step that never ends",
-                ) from e
+            if time.perf_counter() - start >= r.timeout:
+                raise r.timed_out() from e
             if isinstance(e, docker.errors.APIError) and e.status_code and e.status_code < 500:
                 error = _short(e)
                 lines.append(f"ERROR: {error}\n")
             else:
                 raise EngineUnavailable(
-                    f"the engine failed during the build: {_short(e)}", path=dockerfile, hint=ENGINE_HINT
+                    f"the engine failed during the build: {_short(e)}", path=r.dockerfile, hint=ENGINE_HINT
                 ) from e
         finally:
             timer.cancel()
@@ -314,9 +295,9 @@ class Engine:
         log = "".join(lines)
         steps = tuple(buildlog.parse_legacy(log))
         if error is None and image_id:
-            self.client.api.tag(image_id, *_split_tag(tag))
+            self.client.api.tag(image_id, *_split_tag(r.tag))
             return BuildOutcome(image_id, log, steps, seconds, builder)
-        return self._failed(log, list(steps), seconds, builder, dockerfile)
+        return self._failed(log, list(steps), seconds, builder, r.dockerfile)
 
     def _failed(
         self, log: str, steps: list[BuildStep], seconds: float, builder: Builder, dockerfile: Path
