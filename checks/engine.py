@@ -95,6 +95,12 @@ class BuildOutcome:
 
 
 @dataclass(frozen=True)
+class CommandResult:
+    exit_code: int | None  # None when it did not exit before its timeout
+    output: str
+
+
+@dataclass(frozen=True)
 class ProbeResult:
     status: int | None  # the HTTP status, or None when nothing answered
     seconds: float
@@ -415,13 +421,20 @@ class Engine:
 
     @contextlib.contextmanager
     def sandboxed(
-        self, image: str, *, read_only: bool = True, command: list[str] | None = None, network: str = "none"
+        self,
+        image: str,
+        *,
+        read_only: bool = True,
+        command: list[str] | None = None,
+        entrypoint: list[str] | None = None,
+        network: str = "none",
     ) -> Iterator[Any]:
         """A container under the course's safety limits, removed on the way out."""
         with self._timed("runtime"), self._translate(f"start a container from {image}"):
             container = self.client.containers.run(
                 image,
                 command=command,
+                entrypoint=entrypoint,
                 detach=True,
                 labels=self.labels,
                 name=f"lbl-{self.run_id}-{uuid.uuid4().hex[:6]}",
@@ -439,6 +452,21 @@ class Engine:
         finally:
             with self._timed("runtime"), contextlib.suppress(docker.errors.DockerException):
                 container.remove(force=True)
+
+    def run_to_exit(self, image: str, argv: list[str], timeout: float) -> CommandResult:
+        """Run ``argv`` (in place of the image's entrypoint) in the sandbox until it exits."""
+        with (
+            self.sandboxed(image, entrypoint=argv[:1], command=argv[1:]) as container,
+            self._timed("runtime"),
+            self._translate(f"run {argv[0]} in {image}"),
+        ):
+            try:
+                status = container.wait(timeout=timeout)
+                code: int | None = int(status.get("StatusCode", -1))
+            except requests.exceptions.RequestException:
+                code = None  # still running at the deadline: the sandbox removes it
+            output = container.logs(tail=40).decode(errors="replace")
+        return CommandResult(code, output)
 
     def probe_http(self, app: Any, port: int, path: str, within_s: float, probe_image: str) -> ProbeResult:
         """Ask the app for ``path`` over loopback inside its own network namespace."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from checks import dockerfile as dockerfile_module
 from checks import images
 from checks.dockerfile import Dockerfile
-from checks.engine import BuildOutcome, Engine, ProbeResult, Progress
+from checks.engine import BuildOutcome, CommandResult, Engine, ProbeResult, Progress
 from checks.errors import CheckError
 from checks.goals import Goal, GoalResult, ImageFacts, evaluate
 from checks.lab import Exercise, Lab
@@ -92,6 +92,9 @@ class LiveSubject:
             )
         with self.engine.sandboxed(self.tag) as app:
             return self.engine.probe_http(app, self.exercise.port, path, within_s, images.PROBE_IMAGE)
+
+    def run_command(self, argv: list[str], timeout: float) -> CommandResult:
+        return self.engine.run_to_exit(self.tag, argv, timeout)
 
     def _facts(self, ref: str) -> ImageFacts:
         info = self.engine.inspect_image(ref)

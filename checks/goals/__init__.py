@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from checks.dockerfile import Dockerfile
-    from checks.engine import BuildOutcome, ProbeResult
+    from checks.engine import BuildOutcome, CommandResult, ProbeResult
     from checks.lab import Exercise
     from checks.layers import FileIndex
 
@@ -45,6 +45,7 @@ class Subject(Protocol):
     def layer_origin(self, layer: int) -> str: ...
     def build_stage_image(self) -> ImageFacts: ...
     def probe(self, path: str, within_s: float) -> ProbeResult: ...
+    def run_command(self, argv: list[str], timeout: float) -> CommandResult: ...
 
 
 @dataclass

@@ -91,32 +91,41 @@ def size_near_entrypoint(slack_mb: float) -> Check:
     return Check(run)
 
 
-def non_root_user(uid: int | None = None) -> Check:
-    """The image's configured USER is not root, by name or by uid (and is ``uid`` if given)."""
+def non_root_user(uid: int | None = None, name: str | None = None) -> Check:
+    """The image's configured USER is not root, by name or by uid; and is ``uid`` or ``name``
+    when given."""
 
     def run(subject: Subject) -> Verdict:
         user = str(subject.image().config.get("User") or "")
         verdict = Verdict(measured={"user": user or "(none)"})
-        name = user.split(":", 1)[0]
-        if user in ROOT_NAMES or name in ROOT_NAMES:
-            verdict.failures.append(f"expected a non-root USER, got {user or 'no USER (root)'}")
+        configured = user.split(":", 1)[0]
+        if name is not None and configured != name:
+            verdict.failures.append(f"expected USER {name}, got {user or 'no USER (root)'}")
             return verdict
-        if not name.isdigit():
-            found = passwd_uid(subject.files(), name)
-            if found is None:
-                verdict.failures.append(f"expected user {name!r} in /etc/passwd, got no such entry")
-            elif found == 0:
-                verdict.failures.append(f"expected a non-root USER, got {name} (uid 0)")
-            else:
-                verdict.measured["uid"] = found
-        else:
-            verdict.measured["uid"] = int(name)
+        _check_user_name(verdict, subject, user, configured)
         if uid is not None and not verdict.failures:
             got = verdict.measured.get("uid")
             verdict.expect(got == uid, f"uid {uid}", f"uid {got}")
         return verdict
 
     return Check(run)
+
+
+def _check_user_name(verdict: Verdict, subject: Subject, user: str, name: str) -> None:
+    """Record the uid of ``name``, failing when it is root or unknown to /etc/passwd."""
+    if user in ROOT_NAMES or name in ROOT_NAMES:
+        verdict.failures.append(f"expected a non-root USER, got {user or 'no USER (root)'}")
+        return
+    if name.isdigit():
+        verdict.measured["uid"] = int(name)
+        return
+    found = passwd_uid(subject.files(), name)
+    if found is None:
+        verdict.failures.append(f"expected user {name!r} in /etc/passwd, got no such entry")
+    elif found == 0:
+        verdict.failures.append(f"expected a non-root USER, got {name} (uid 0)")
+    else:
+        verdict.measured["uid"] = found
 
 
 def _size_explanation(subject: Subject) -> list[str]:

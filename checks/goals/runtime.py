@@ -27,3 +27,24 @@ def http_ok(path: str = "/", within_s: float = 5.0) -> Check:
         return verdict
 
     return Check(run)
+
+
+def command_succeeds(argv: list[str], expect_in_output: str = "", timeout_s: float = 20) -> Check:
+    """``argv`` run in the image (instead of its entrypoint) exits 0, printing ``expect_in_output``."""
+
+    def run(subject: Subject) -> Verdict:
+        result = subject.run_command(argv, timeout_s)
+        shown = " ".join(argv)
+        verdict = Verdict(measured={"exit_code": result.exit_code})
+        if result.exit_code is None:
+            verdict.failures.append(f"expected `{shown}` to finish within {timeout_s:g} s, got still running")
+        else:
+            verdict.expect(result.exit_code == 0, f"`{shown}` to exit 0", f"exit code {result.exit_code}")
+        if expect_in_output and result.exit_code == 0:
+            verdict.expect(expect_in_output in result.output, f"output containing {expect_in_output!r}",
+                           repr(result.output.strip()[-200:]))
+        if verdict.failures and result.output.strip():
+            verdict.notes.append("its last output lines:\n" + result.output.rstrip())
+        return verdict
+
+    return Check(run)
