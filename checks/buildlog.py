@@ -93,6 +93,21 @@ def parse_legacy(log: str) -> list[BuildStep]:
     return steps
 
 
+def legacy_fresh_images(log: str) -> list[str]:
+    """Ids of the images the legacy builder created for steps that were not cache hits."""
+    fresh: list[str] = []
+    skip = False  # a FROM step "creates" nothing: its id is the base image's
+    for raw in log.splitlines():
+        line = raw.strip()
+        if step := _LEGACY_STEP.match(line):
+            skip = step["text"].upper().startswith("FROM ")
+        elif line == "---> Using cache":
+            skip = True
+        elif (m := re.fullmatch(r"---> ([0-9a-f]{12,64})", line)) and not skip:
+            fresh.append(m.group(1))
+    return fresh
+
+
 def parse_error_line(log: str) -> tuple[int, str] | None:
     """The (line, message) of a Dockerfile syntax error reported by either builder."""
     match = _PARSE_ERROR.search(log)

@@ -54,6 +54,18 @@ class Instruction:
         return self.value.lstrip().startswith("[")
 
     @property
+    def cache_mount_targets(self) -> list[str]:
+        """Targets of every ``--mount=type=cache`` on this RUN (a RUN may carry several)."""
+        targets = []
+        for token in (self.raw or "").split():
+            if not token.startswith("--mount="):
+                continue
+            options = dict(part.partition("=")[::2] for part in token[len("--mount=") :].split(","))
+            if options.get("type") == "cache":
+                targets.append(options.get("target") or options.get("dst") or options.get("destination", ""))
+        return targets
+
+    @property
     def text(self) -> str:
         return f"{self.keyword} {self.raw or self.value}".strip()
 

@@ -92,6 +92,7 @@ class BuildOutcome:
     builder: Builder
     failed_step: str | None = None
     error: str | None = None
+    fresh_images: tuple[str, ...] = ()  # legacy builder: intermediates this build created
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Engine:
     builder_preference: str = field(default_factory=lambda: os.environ.get("LAYERBYLAYER_BUILDER", "auto"))
     timings: dict[str, float] = field(default_factory=dict)
     _client: Any = None
+    _disposable: list[str] = field(default_factory=list)
 
     # -- connection -------------------------------------------------------------------------
 
@@ -182,6 +184,7 @@ class Engine:
         timeout: float = BUILD_TIMEOUT_S,
         builder: Builder | None = None,
         labels: dict[str, str] | None = None,
+        disposable: bool = False,
     ) -> BuildOutcome:
         """Build and tag an image. A failing step is an outcome; a broken engine raises.
 
@@ -195,8 +198,14 @@ class Engine:
         builder = builder or self.builder()
         with self._timed("build"):
             if builder.kind == "legacy":
-                return self._build_legacy(request)
-            return self._build_cli(builder, request)
+                outcome = self._build_legacy(request)
+            else:
+                outcome = self._build_cli(builder, request)
+        if disposable:
+            # A one-off build (an edited copy of the context): its legacy intermediates
+            # would never be a cache hit again, so they go at cleanup instead of piling up.
+            self._disposable.extend(outcome.fresh_images)
+        return outcome
 
     def build_from_bytes(self, dockerfile: bytes, tag: str, labels: dict[str, str]) -> str:
         """Build a Dockerfile that needs no context (metadata-only steps), return the id."""
@@ -302,7 +311,8 @@ class Engine:
         steps = tuple(buildlog.parse_legacy(log))
         if error is None and image_id:
             self.client.api.tag(image_id, *_split_tag(r.tag))
-            return BuildOutcome(image_id, log, steps, seconds, builder)
+            fresh = tuple(buildlog.legacy_fresh_images(log))
+            return BuildOutcome(image_id, log, steps, seconds, builder, fresh_images=fresh)
         return self._failed(log, list(steps), seconds, builder, r.dockerfile)
 
     def _failed(
@@ -540,6 +550,13 @@ class Engine:
                 # parent carries our first label but not the run id. Once the graded image
                 # is gone that parent is dangling (no tag, no child) and is ours to remove;
                 # one still under another run's image has a child and is not listed.
+                for image_id in reversed(self._disposable):
+                    with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+                        if client.api.inspect_image(image_id).get("RepoTags"):
+                            continue  # tagged: somebody's image, never ours to remove
+                        client.api.remove_image(image_id, noprune=True)
+                        removed.append(f"image {image_id[:12]} (one-off build step)")
+                self._disposable.clear()
                 ours = {"label": f"{LABEL_MANAGED}=true", "dangling": True}
                 for image in client.images.list(filters=ours):
                     with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):

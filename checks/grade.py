@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -12,11 +13,13 @@ from checks import dockerfile as dockerfile_module
 from checks import images
 from checks.dockerfile import Dockerfile
 from checks.engine import BuildOutcome, CommandResult, Engine, ProbeResult, Progress
-from checks.errors import CheckError
-from checks.goals import Goal, GoalResult, ImageFacts, evaluate
+from checks.errors import CheckError, NeedsBuildKit
+from checks.goals import Goal, GoalResult, ImageFacts, Variant, evaluate
 from checks.lab import Exercise, Lab
 from checks.layers import FileIndex, scan_saved_image
 from checks.report import ExerciseReport
+
+COMMENT_PREFIX = {".go": "//", ".js": "//", ".ts": "//", ".java": "//", ".py": "#"}
 
 
 @dataclass
@@ -34,6 +37,8 @@ class LiveSubject:
     _files: FileIndex | None = None
     _stage: ImageFacts | None = None
     _base_layers: dict[str, int] = field(default_factory=dict)
+    _variants: dict[Variant, BuildOutcome] = field(default_factory=dict)
+    _stage_files: FileIndex | None = None
 
     def image(self) -> ImageFacts:
         if self._image is None:
@@ -84,6 +89,42 @@ class LiveSubject:
                 self._stage = self._facts(tag)
         return self._stage
 
+    def build_stage_files(self) -> FileIndex:
+        if self._stage_files is None:
+            if self.dockerfile.build_stage() is self.dockerfile.final:
+                self._stage_files = self.files()
+            else:
+                self.build_stage_image()
+                archive = self.engine.save(f"{self.tag}-stage", self.workdir / "stage.tar")
+                self._stage_files = scan_saved_image(archive)
+                archive.unlink()
+        return self._stage_files
+
+    def variant(self, variant: Variant) -> BuildOutcome:
+        """Build a changed copy of the context (and Dockerfile); each variant is built once."""
+        if variant not in self._variants:
+            number = len(self._variants) + 1
+            context = self.workdir / f"variant-{number}"
+            shutil.copytree(self.exercise.context, context, symlinks=True)
+            if variant.edit:
+                edited = context / variant.edit
+                prefix = COMMENT_PREFIX.get(edited.suffix, "#")
+                # Unique per run, so the edit is never already in the build cache.
+                with edited.open("a", encoding="utf-8") as handle:
+                    handle.write(f"\n{prefix} edited by the grader, run {self.engine.run_id}\n")
+            for relative, content in variant.add_files:
+                (context / relative).parent.mkdir(parents=True, exist_ok=True)
+                (context / relative).write_text(content, encoding="utf-8")
+            dockerfile = self.dockerfile.path
+            if variant.strip_cache_mounts:
+                dockerfile = self.workdir / f"variant-{number}.Dockerfile"
+                dockerfile.write_text(_without_cache_mounts(self.dockerfile.path.read_text()))
+            self._variants[variant] = self.engine.build(
+                context, dockerfile, f"{self.tag}-v{number}", target=variant.target,
+                network=self.exercise.build_network, progress=self.progress, disposable=True,
+            )
+        return self._variants[variant]
+
     def probe(self, path: str, within_s: float) -> ProbeResult:
         if self.exercise.port is None:
             raise CheckError(
@@ -107,6 +148,10 @@ class LiveSubject:
         )
 
 
+def _without_cache_mounts(text: str) -> str:
+    return re.sub(r"--mount=type=cache[^\s]*\s+", "", text)
+
+
 def grade_exercise(
     engine: Engine,
     lab: Lab,
@@ -120,6 +165,12 @@ def grade_exercise(
     dockerfile = dockerfile_module.parse(dockerfile_path)
     tag = f"lbl/{lab.number}-{exercise.name}:{engine.run_id}"
     builder = engine.builder()
+    if exercise.needs_buildkit and builder.kind == "legacy":
+        raise NeedsBuildKit(
+            f"exercise {exercise.name} needs BuildKit, and only the legacy builder is here",
+            path=exercise.lab_dir / "lab.toml",
+            hint="install docker buildx (or use a Docker CLI before 23.0, which has BuildKit built in)",
+        )
     build = engine.build(
         exercise.context,
         dockerfile_path,

@@ -32,6 +32,7 @@ class Exercise:
     port: int | None = None
     build_network: str = "none"
     app_from: str | None = None  # another exercise whose app/ this one packages too
+    needs_buildkit: bool = False  # RUN --mount and friends: the legacy builder cannot grade it
 
     @property
     def root(self) -> Path:
@@ -145,6 +146,7 @@ def load(folder: Path) -> Lab:
                 port=int(ex["port"]) if "port" in ex else None,
                 build_network=str(ex.get("build_network", "none")),
                 app_from=str(ex["app_from"]) if "app_from" in ex else None,
+                needs_buildkit=bool(ex.get("needs_buildkit", False)),
             )
             for ex in meta["exercises"]
         )

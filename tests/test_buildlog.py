@@ -70,3 +70,9 @@ def test_parse_errors_give_the_line() -> None:
 def test_the_failing_buildkit_step_is_found() -> None:
     log = BUILDKIT + "#10 [stage-1 3/3] RUN false\n#10 ERROR: process did not complete: exit code: 1\n"
     assert buildlog.failing_step(buildlog.parse_buildkit(log), log) == "RUN false"
+
+
+def test_legacy_fresh_images_skip_from_and_cache_hits() -> None:
+    log = LEGACY.replace(" ---> Running in 22bb\n", " ---> Running in 22bb\n ---> 44dd44dd44dd\n")
+    log = log.replace(" ---> Running in 33cc\n", " ---> Running in 33cc\n ---> 55ee55ee55ee\n")
+    assert buildlog.legacy_fresh_images(log) == ["44dd44dd44dd", "55ee55ee55ee"]

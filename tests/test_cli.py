@@ -25,7 +25,7 @@ def test_untouched_starters_exit_1_with_hints_and_a_summary(tmp_path: Path) -> N
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["status"] == "fail"
     by_name = {e["exercise"]: e for e in data["exercises"]}
-    assert set(by_name) == {"go", "scratch", "distroless"}
+    assert set(by_name) >= {"go", "scratch", "distroless", "cache-order", "cache-mounts", "target"}
     assert by_name["go"]["measured"]["image_mb"] > 100
 
 
@@ -66,3 +66,9 @@ def test_no_engine_exits_2_with_how_to_get_one(tmp_path: Path) -> None:
 def test_an_unknown_lab_exits_2() -> None:
     result = run_cli("grade", "99")
     assert result.code == 2 and "no lab matches '99'" in result.output
+
+
+def test_an_exercise_that_needs_buildkit_exits_2_under_the_legacy_builder() -> None:
+    result = run_cli("grade", "08", "cache-mounts", env={"LAYERBYLAYER_BUILDER": "legacy"})
+    assert result.code == 2
+    assert "needs BuildKit" in result.output and "buildx" in result.output

@@ -35,6 +35,16 @@ class ImageFacts:
         return self.size / MB
 
 
+@dataclass(frozen=True)
+class Variant:
+    """The exercise built again under changed conditions, for build-behaviour goals."""
+
+    target: str | None = None
+    edit: str | None = None  # a file in the context that gets one new comment line
+    add_files: tuple[tuple[str, str], ...] = ()  # (path in the context, content)
+    strip_cache_mounts: bool = False  # the control for "does the cache mount help?"
+
+
 class Subject(Protocol):
     dockerfile: Dockerfile
     build: BuildOutcome
@@ -46,6 +56,8 @@ class Subject(Protocol):
     def build_stage_image(self) -> ImageFacts: ...
     def probe(self, path: str, within_s: float) -> ProbeResult: ...
     def run_command(self, argv: list[str], timeout: float) -> CommandResult: ...
+    def build_stage_files(self) -> FileIndex: ...
+    def variant(self, variant: Variant) -> BuildOutcome: ...
 
 
 @dataclass

@@ -8,12 +8,13 @@ from checks.layers import passwd_uid
 ROOT_NAMES = frozenset({"", "root", "0", "0:0", "root:root"})
 
 
-def files_absent(patterns: tuple[str, ...], what: str) -> Check:
-    """No file in the final image matches any of ``patterns`` (globs over the merged layers)."""
+def files_absent(patterns: tuple[str, ...], what: str, in_build_stage: bool = False) -> Check:
+    """No file in the final image (or, with ``in_build_stage``, in the stage it copies from)
+    matches any of ``patterns`` (globs over the merged layers)."""
 
     def run(subject: Subject) -> Verdict:
         verdict = Verdict()
-        files = subject.files()
+        files = subject.build_stage_files() if in_build_stage else subject.files()
         found = sorted(
             {e.path: e for p in patterns for e in files.matching(p)}.values(), key=lambda e: e.path
         )
@@ -22,7 +23,8 @@ def files_absent(patterns: tuple[str, ...], what: str) -> Check:
             first = found[0]
             more = f" and {len(found) - 1} more" if len(found) > 1 else ""
             verdict.failures.append(f"expected no {what}, got /{first.path}{more}")
-            verdict.notes.append(f"/{first.path} came from {subject.layer_origin(first.layer)}")
+            if not in_build_stage:
+                verdict.notes.append(f"/{first.path} came from {subject.layer_origin(first.layer)}")
         return verdict
 
     return Check(run)

@@ -48,3 +48,22 @@ def final_base(*prefixes: str) -> Check:
         return verdict
 
     return Check(run, needs_image=False)
+
+
+def cache_mounts(*commands: str) -> Check:
+    """Each RUN that runs one of ``commands`` carries a ``--mount=type=cache``."""
+
+    def run(subject: Subject) -> Verdict:
+        verdict = Verdict()
+        runs = [i for s in subject.dockerfile.stages for i in s.instructions if i.keyword == "RUN"]
+        for command in commands:
+            matching = [i for i in runs if command in i.value]
+            if not matching:
+                verdict.failures.append(f"expected a RUN with `{command}`, got none")
+                continue
+            bare = [i for i in matching if not i.cache_mount_targets]
+            verdict.expect(not bare, f"`{command}` to use --mount=type=cache",
+                           ", ".join(f"none at line {i.line}" for i in bare))
+        return verdict
+
+    return Check(run, needs_image=False)

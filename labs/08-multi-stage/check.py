@@ -1,8 +1,18 @@
 """Lab 08 marking scheme: each goal, its points, and the hint a student sees on failure."""
 
-from checks.goals import Goal, build, goal, image, runtime, static
+from checks.goals import Goal, behaviour, build, goal, image, runtime, static
 
 GO_TOOLCHAIN = ("**/bin/go", "**/bin/gofmt", "**/pkg/tool/*/compile")
+
+# The grader adds this file to a copy of the app to prove the tester stage runs the tests.
+PLANTED_FAILING_TEST = """package main
+
+import "testing"
+
+func TestPlantedByTheGrader(t *testing.T) {
+	t.Fatal("planted by the grader: the tester stage must fail on a failing test")
+}
+"""
 
 # Every exercise starts with these two: the image must build, and the server must answer.
 BUILDS = goal("builds", "The image builds", 1, build.succeeds(),
@@ -57,5 +67,45 @@ RUBRIC = {
              hint="distroless has no shell; do not copy one in from the builder"),
         serves("distroless/static has no C library: build with CGO_ENABLED=0 and use an "
                "exec-form ENTRYPOINT"),
+    ],
+    "cache-order": [
+        BUILDS,
+        goal("dependency-cached", "A source edit does not re-run the download", 4,
+             behaviour.dependency_step_cached("go mod download", edit="greeting.go"),
+             hint="COPY go.mod ./ and RUN go mod download before COPY . .: a step is reused only "
+                  "while everything it was built from is unchanged"),
+        serves("the order of steps does not change how the server runs; check the ENTRYPOINT"),
+    ],
+    "cache-mounts": [
+        BUILDS,
+        goal("mounts", "Download and compile use cache mounts", 2,
+             static.cache_mounts("go mod download", "go build"),
+             hint="RUN --mount=type=cache,target=/go/pkg/mod go mod download, and mount both "
+                  "/go/pkg/mod and /root/.cache/go-build on the go build step"),
+        goal("cache-not-in-layers", "Go's build cache is in no layer of the build stage", 2,
+             image.files_absent(("root/.cache/go-build/*",), "Go build cache", in_build_stage=True),
+             hint="a cache mount's contents never enter a layer: mount /root/.cache/go-build "
+                  "instead of letting go build write there"),
+        goal("compile-reuses-cache", "After an edit, compiling takes at most half as long", 3,
+             behaviour.cache_mount_speeds_up("go build", edit="greeting.go", max_ratio=0.5),
+             hint="with /root/.cache/go-build mounted, only the edited package is recompiled"),
+        serves("cache mounts change how the image is built, not how it runs; check the ENTRYPOINT"),
+    ],
+    "target": [
+        BUILDS,
+        goal("stages", "A tester stage and a runtime stage", 2,
+             static.stages(min_count=3, named=("builder", "tester", "runtime")),
+             hint="add FROM builder AS tester with RUN go test ./..., and name the last stage runtime"),
+        goal("tester-passes", "--target tester builds on the real code", 2,
+             behaviour.target_builds("tester"),
+             hint="the tester stage runs `go test ./...` on top of the builder stage"),
+        goal("tester-catches", "--target tester fails when a test fails", 2,
+             behaviour.target_fails_with("tester", (("planted_test.go", PLANTED_FAILING_TEST),),
+                                         "a failing test planted by the grader"),
+             hint="the tester stage must RUN the tests (go test ./...), not just compile them"),
+        goal("no-tests-shipped", "No test files or toolchain in the runtime image", 2,
+             image.files_absent(("**/*_test.go", *GO_TOOLCHAIN), "test files or Go toolchain"),
+             hint="the runtime stage copies the binary only; tests stay in the tester stage"),
+        serves("check the runtime stage's ENTRYPOINT"),
     ],
 }
