@@ -24,6 +24,7 @@ TEACHING_GOALS = {
     "cache-order": {"dependency-cached"},
     "cache-mounts": {"mounts", "cache-not-in-layers", "compile-reuses-cache"},
     "target": {"stages", "tester-passes", "tester-catches"},
+    "java": {"stages", "no-javac", "small", "non-root"},
 }
 
 

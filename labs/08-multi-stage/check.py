@@ -3,6 +3,7 @@
 from checks.goals import Goal, behaviour, build, goal, image, runtime, static
 
 GO_TOOLCHAIN = ("**/bin/go", "**/bin/gofmt", "**/pkg/tool/*/compile")
+JDK_TOOLS = ("**/bin/javac",)
 
 # The grader adds this file to a copy of the app to prove the tester stage runs the tests.
 PLANTED_FAILING_TEST = """package main
@@ -107,5 +108,24 @@ RUBRIC = {
              image.files_absent(("**/*_test.go", *GO_TOOLCHAIN), "test files or Go toolchain"),
              hint="the runtime stage copies the binary only; tests stay in the tester stage"),
         serves("check the runtime stage's ENTRYPOINT"),
+    ],
+    "java": [
+        BUILDS,
+        goal("stages", "Two stages, one named builder", 2,
+             static.stages(min_count=2, named=("builder",)),
+             hint="add `AS builder` to the JDK stage, then start a second stage FROM "
+                  "eclipse-temurin:17-jre-alpine and take the jar with COPY --from=builder"),
+        goal("no-javac", "No javac in the final image", 2, image.files_absent(JDK_TOOLS, "Java compiler"),
+             hint="the final stage must start FROM a JRE (eclipse-temurin:17-jre-alpine), not "
+                  "from the JDK; a JRE can run the jar and cannot compile"),
+        goal("small", "At most 65% of its build stage", 2,
+             image.size(max_fraction_of_build_stage=0.65),
+             hint="copy only the jar out of the builder: not the sources, not the classes "
+                  "directory, and not a JDK"),
+        goal("non-root", "Runs as a non-root user", 1, image.non_root_user(),
+             hint="create a user in the runtime stage (adduser -D -H -u 10001 app) and "
+                  "switch to it with USER app"),
+        serves("run the jar with an exec-form ENTRYPOINT or CMD, such as "
+               '["java", "-jar", "/opt/app/greeter.jar"]; the JRE puts java on PATH'),
     ],
 }
