@@ -120,8 +120,8 @@ RUBRIC = {
                   "from the JDK; a JRE can run the jar and cannot compile"),
         goal("small", "At most 65% of its build stage", 2,
              image.size(max_fraction_of_build_stage=0.65),
-             hint="copy only the jar out of the builder: not the sources, not the classes "
-                  "directory, and not a JDK"),
+             hint="the runtime's base is nearly all of the size: start the final stage FROM "
+                  "eclipse-temurin:17-jre-alpine, not the JDK, and copy only the jar into it"),
         goal("non-root", "Runs as a non-root user", 1, image.non_root_user(),
              hint="create a user in the runtime stage (adduser -D -H -u 10001 app) and "
                   "switch to it with USER app"),
