@@ -27,6 +27,10 @@ CATALOG = LABS_DIR / "images" / "catalog.toml"
 PROBE_IMAGE = "alpine:3.20"  # its BusyBox wget asks the app for a page in runtime goals
 RECIPE_REVISION = 2  # bump when the code below changes what a stand-in contains
 PULL_POLICY = os.environ.get("LAYERBYLAYER_PULL", "never")  # "never" or "missing"
+# Where Debian and Ubuntu keep the CA certificates a machine adds to its own trust, such as a
+# company's TLS-inspecting proxy. A stand-in whose catalog entry says `trust_host_cas` gets
+# them in its build context as host-ca/, so its package clients reach registries from here.
+HOST_CA_DIR = Path("/usr/local/share/ca-certificates")
 
 Say = Callable[[str], None]
 
@@ -38,6 +42,7 @@ class CatalogImage:
     base: str | None
     version_file: str
     note: str
+    trust_host_cas: bool = False
 
     @property
     def recipe_dir(self) -> Path:
@@ -61,7 +66,12 @@ def catalog() -> dict[str, CatalogImage]:
         raise LabError(f"cannot read the image catalog: {e}", path=CATALOG) from e
     return {
         entry["ref"]: CatalogImage(
-            entry["ref"], entry["recipe"], entry.get("base"), entry["version_file"], entry.get("note", "")
+            entry["ref"],
+            entry["recipe"],
+            entry.get("base"),
+            entry["version_file"],
+            entry.get("note", ""),
+            bool(entry.get("trust_host_cas", False)),
         )
         for entry in data["images"]
     }
@@ -75,9 +85,19 @@ def recipe_hash(image: CatalogImage, entries: dict[str, CatalogImage]) -> str:
         for path in sorted(image.recipe_dir.rglob("*")):
             if path.is_file():
                 digest.update(path.name.encode() + path.read_bytes())
+    if image.trust_host_cas:
+        for path in host_cas():
+            digest.update(b"host-ca/" + path.name.encode() + path.read_bytes())
     if image.base in entries:
         digest.update(recipe_hash(entries[image.base], entries).encode())
     return digest.hexdigest()[:16]
+
+
+def host_cas() -> list[Path]:
+    """The CA certificates this machine trusts beyond its distribution's list."""
+    if not HOST_CA_DIR.is_dir():
+        return []
+    return sorted(p for p in HOST_CA_DIR.rglob("*.crt") if p.is_file() and os.access(p, os.R_OK))
 
 
 def status(engine: Engine, ref: str) -> ImageStatus | None:
@@ -128,15 +148,17 @@ def _ensure_one(
     if image.recipe == "debootstrap":
         image_id = _debootstrap(engine, image, work_tag, say)
     else:
-        outcome = engine.build(
-            image.recipe_dir,
-            image.recipe_dir / "Dockerfile",
-            work_tag,
-            network="host",
-            builder=Builder("legacy"),
-            labels={LABEL_STANDIN: "true", LABEL_RECIPE: wanted_hash},
-            progress=lambda step: say(f"  {image.ref}: {step}"),
-        )
+        with tempfile.TemporaryDirectory(prefix="lbl-recipe-") as tmp:
+            context = _recipe_context(image, Path(tmp))
+            outcome = engine.build(
+                context,
+                context / "Dockerfile",
+                work_tag,
+                network="host",
+                builder=Builder("legacy"),
+                labels={LABEL_STANDIN: "true", LABEL_RECIPE: wanted_hash},
+                progress=lambda step: say(f"  {image.ref}: {step}"),
+            )
         if outcome.image_id is None:
             raise ImageUnavailable(
                 f"the stand-in for {image.ref} failed to build: {outcome.error}",
@@ -154,6 +176,18 @@ def _ensure_one(
     engine.untag(work_tag)
     say(f"{image.ref}: ready (stand-in: {provides})")
     return ImageStatus(image.ref, True, provides)
+
+
+def _recipe_context(image: CatalogImage, tmp: Path) -> Path:
+    """The recipe's folder, plus host-ca/ (empty on most machines) when the recipe asks for it."""
+    if not image.trust_host_cas:
+        return image.recipe_dir
+    context = tmp / image.recipe
+    shutil.copytree(image.recipe_dir, context)
+    (context / "host-ca").mkdir()
+    for path in host_cas():
+        shutil.copyfile(path, context / "host-ca" / path.name)
+    return context
 
 
 def _debootstrap(engine: Engine, image: CatalogImage, work_tag: str, say: Say) -> str:
