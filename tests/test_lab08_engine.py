@@ -25,6 +25,7 @@ TEACHING_GOALS = {
     "cache-mounts": {"mounts", "cache-not-in-layers", "compile-reuses-cache"},
     "target": {"stages", "tester-passes", "tester-catches"},
     "java": {"stages", "no-javac", "small", "non-root"},
+    "python": {"stages", "no-compiler", "non-root", "small"},
 }
 
 

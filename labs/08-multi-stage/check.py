@@ -14,6 +14,21 @@ func TestPlantedByTheGrader(t *testing.T) {
 	t.Fatal("planted by the grader: the tester stage must fail on a failing test")
 }
 """
+    ],
+from pathlib import Path
+
+from checks.goals import Goal, build, goal, image, runtime, static
+
+GO_TOOLCHAIN = ("**/bin/go", "**/bin/gofmt", "**/pkg/tool/*/compile")
+# gcc's drivers and its compiler proper, and the headers Debian's python3-dev installs.
+# Not **/include/python3*: the official python image keeps its own headers under
+# /usr/local/include, so that pattern would fail every solution built on it.
+C_BUILD_TOOLS = ("usr/bin/gcc*", "usr/bin/cc", "usr/bin/*-linux-gnu-gcc*",
+                 "usr/lib/gcc/*/*/cc1", "usr/include/python3*/Python.h")
+# The psutil version the python exercise pins: whatever requirements.txt says.
+PSUTIL = next(line.split("==", 1)[1].strip()
+              for line in (Path(__file__).parent / "python/app/requirements.txt").read_text().splitlines()
+              if line.startswith("psutil=="))
 
 # Every exercise starts with these two: the image must build, and the server must answer.
 BUILDS = goal("builds", "The image builds", 1, build.succeeds(),
@@ -127,5 +142,30 @@ RUBRIC = {
                   "switch to it with USER app"),
         serves("run the jar with an exec-form ENTRYPOINT or CMD, such as "
                '["java", "-jar", "/opt/app/greeter.jar"]; the JRE puts java on PATH'),
+    ],
+    "python": [
+        BUILDS,
+        goal("stages", "Two stages, one named builder", 2,
+             static.stages(min_count=2, named=("builder",)),
+             hint="add `AS builder` to the first FROM, then start a second FROM python:3.11-slim "
+                  "and take the installed packages with COPY --from=builder"),
+        goal("no-compiler", "No C compiler or python3-dev headers in the final image", 2,
+             image.files_absent(C_BUILD_TOOLS, "C compiler or Python headers"),
+             hint="keep apt-get install gcc ... python3-dev in the builder only; in the final "
+                  "stage copy just the venv (or wheels) that pip built"),
+        goal("non-root", "Runs as a non-root user", 1, image.non_root_user(),
+             hint="create a user in the final stage (useradd --system --uid 10001 app) and "
+                  "switch to it with USER app"),
+        goal("small", "At most 60% of its build stage", 2,
+             image.size(max_fraction_of_build_stage=0.60),
+             hint="the compiler and headers are most of the build stage: the final stage should "
+                  "be the base image plus the installed packages and server.py"),
+        goal("imports", f"psutil {PSUTIL} imports in the final image", 1,
+             runtime.command_succeeds(["python", "-c", "import psutil; print(psutil.__version__)"],
+                                      expect_in_output=PSUTIL),
+             hint="copy the whole venv to the same path it had in the builder and put its bin/ "
+                  "first on PATH (or pip install the built wheels in the final stage)"),
+        serves("start the server with CMD [\"python\", \"server.py\"], using the python that "
+               "can import psutil"),
     ],
 }
