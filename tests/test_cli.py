@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from checks import lab
 from conftest import FIXTURES, run_cli
+
+from checks import lab
 
 DOCKERFILES = FIXTURES / "dockerfiles"
 

@@ -1,9 +1,20 @@
 """Lab 08 marking scheme: each goal, its points, and the hint a student sees on failure."""
 
+from pathlib import Path
+
 from checks.goals import Goal, behaviour, build, goal, image, runtime, static
 
 GO_TOOLCHAIN = ("**/bin/go", "**/bin/gofmt", "**/pkg/tool/*/compile")
 JDK_TOOLS = ("**/bin/javac",)
+# gcc's drivers and its compiler proper, and the headers Debian's python3-dev installs.
+# Not **/include/python3*: the official python image keeps its own headers under
+# /usr/local/include, so that pattern would fail every solution built on it.
+C_BUILD_TOOLS = ("usr/bin/gcc*", "usr/bin/cc", "usr/bin/*-linux-gnu-gcc*",
+                 "usr/lib/gcc/*/*/cc1", "usr/include/python3*/Python.h")
+# The psutil version the python exercise pins: whatever requirements.txt says.
+PSUTIL = next(line.split("==", 1)[1].strip()
+              for line in (Path(__file__).parent / "python/app/requirements.txt").read_text().splitlines()
+              if line.startswith("psutil=="))
 
 # The grader adds this file to a copy of the app to prove the tester stage runs the tests.
 PLANTED_FAILING_TEST = """package main
@@ -14,21 +25,6 @@ func TestPlantedByTheGrader(t *testing.T) {
 	t.Fatal("planted by the grader: the tester stage must fail on a failing test")
 }
 """
-    ],
-from pathlib import Path
-
-from checks.goals import Goal, build, goal, image, runtime, static
-
-GO_TOOLCHAIN = ("**/bin/go", "**/bin/gofmt", "**/pkg/tool/*/compile")
-# gcc's drivers and its compiler proper, and the headers Debian's python3-dev installs.
-# Not **/include/python3*: the official python image keeps its own headers under
-# /usr/local/include, so that pattern would fail every solution built on it.
-C_BUILD_TOOLS = ("usr/bin/gcc*", "usr/bin/cc", "usr/bin/*-linux-gnu-gcc*",
-                 "usr/lib/gcc/*/*/cc1", "usr/include/python3*/Python.h")
-# The psutil version the python exercise pins: whatever requirements.txt says.
-PSUTIL = next(line.split("==", 1)[1].strip()
-              for line in (Path(__file__).parent / "python/app/requirements.txt").read_text().splitlines()
-              if line.startswith("psutil=="))
 
 # Every exercise starts with these two: the image must build, and the server must answer.
 BUILDS = goal("builds", "The image builds", 1, build.succeeds(),
