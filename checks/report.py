@@ -30,6 +30,7 @@ class ExerciseReport:
     measured: dict[str, Any] = field(default_factory=dict)
     rebuilt_steps: list[str] = field(default_factory=list)
     error: str = ""
+    hints_used: int = 0
 
     @property
     def status(self) -> str:
@@ -57,6 +58,7 @@ class ExerciseReport:
             "dockerfile": self.dockerfile,
             "builder": self.builder,
             "standins": self.standins,
+            "hints_used": self.hints_used,
             "measured": self.measured,
             "goals": [asdict(g) for g in self.goals],
         }

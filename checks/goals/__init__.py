@@ -86,6 +86,7 @@ class Goal:
     points: int
     check: Check
     hint: str
+    more: str = ""  # a second, more specific hint for --hint
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,12 @@ class GoalResult:
     notes: tuple[str, ...] = ()
 
 
-def goal(id: str, title: str, points: int, check: Check, hint: str) -> Goal:
-    """Declare one line of a marking scheme (used by each lab's check.py)."""
-    return Goal(id, title, points, check, hint)
+def goal(id: str, title: str, points: int, check: Check, hint: str, more: str = "") -> Goal:
+    """Declare one line of a marking scheme (used by each lab's check.py).
+
+    ``hint`` nudges; ``more`` is the next, more specific hint that ``--hint`` gives.
+    """
+    return Goal(id, title, points, check, hint, more)
 
 
 def evaluate(goal: Goal, subject: Subject) -> GoalResult:
