@@ -26,6 +26,7 @@ TEACHING_GOALS = {
     "target": {"stages", "tester-passes", "tester-catches"},
     "java": {"stages", "no-javac", "small", "non-root"},
     "python": {"stages", "no-compiler", "non-root", "small"},
+    "node": {"stages", "no-devdeps", "small", "non-root"},
 }
 
 

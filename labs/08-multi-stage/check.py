@@ -25,6 +25,9 @@ func TestPlantedByTheGrader(t *testing.T) {
 	t.Fatal("planted by the grader: the tester stage must fail on a failing test")
 }
 """
+# The node exercise's one devDependency, wherever a node_modules holds it. Debian's own
+# /usr/share/nodejs (in the stand-in's base) has no node_modules/typescript to match.
+TYPESCRIPT = ("**/node_modules/typescript/package.json", "**/node_modules/.bin/tsc")
 
 # Every exercise starts with these two: the image must build, and the server must answer.
 BUILDS = goal("builds", "The image builds", 1, build.succeeds(),
@@ -163,5 +166,25 @@ RUBRIC = {
                   "first on PATH (or pip install the built wheels in the final stage)"),
         serves("start the server with CMD [\"python\", \"server.py\"], using the python that "
                "can import psutil"),
+    ],
+    "node": [
+        BUILDS,
+        goal("stages", "A `deps` stage, and a final stage that copies from another", 2,
+             static.stages(min_count=2, named=("deps",)),
+             hint="name the npm ci stage `deps`, compile in a stage FROM deps, then start the "
+                  "final stage with a new FROM and take files with COPY --from"),
+        goal("no-devdeps", "No TypeScript in the final image's node_modules", 2,
+             image.files_absent(TYPESCRIPT, "devDependency (TypeScript) in node_modules"),
+             hint="run `npm prune --omit=dev` in the build stage after compiling, and copy "
+                  "node_modules into the final stage from there"),
+        goal("small", "At most 96% of its build stage", 2,
+             image.size(max_fraction_of_build_stage=0.96),
+             hint="the final stage should copy in only package.json, node_modules and dist/; "
+                  "no sources, no npm cache, no compiler"),
+        goal("non-root", "Runs as the image's `node` user", 1, image.non_root_user(name="node"),
+             hint="node:20-alpine already has a `node` user (uid 1000): add USER node to the "
+                  "final stage"),
+        serves("start the compiled server with an exec-form CMD [\"node\", \"dist/server.js\"]; "
+               "it must find dist/ and node_modules/ in its working directory"),
     ],
 }
