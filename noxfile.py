@@ -43,6 +43,13 @@ def images(session: nox.Session) -> None:
 
 
 @nox.session
+def progress(session: nox.Session) -> None:
+    """Show exercises passed and points across all labs (kept outside the repository)."""
+    _course_env(session)
+    _checks(session, "progress")
+
+
+@nox.session
 def clean(session: nox.Session) -> None:
     """Remove every container, network, volume and image left with the course's labels."""
     _course_env(session)

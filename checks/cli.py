@@ -17,10 +17,13 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
-from checks import images, lab, provision, report
+from checks import images, lab, loop, provision, report
+from checks import progress as progress_state
 from checks.engine import Engine
 from checks.errors import CheckError
+from checks.goals import Goal
 from checks.grade import grade_exercise
 
 console = Console(highlight=False, emoji=False)
@@ -63,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--json", type=Path, metavar="PATH", help="also write a JSON report here")
     grade.add_argument("--keep", action="store_true", help="keep the graded images afterwards")
     grade.add_argument("--quiet", action="store_true", help="do not show build steps as they run")
+    grade.add_argument("--watch", action="store_true", help="grade again whenever the exercise changes")
+    grade.add_argument("--hint", action="store_true",
+                       help="after grading, the next hint for the first failing goal")
+    grade.add_argument("--diff", action="store_true",
+                       help="once an exercise passes, show your Dockerfile beside the solution")
+    grade.add_argument("--reset", action="store_true",
+                       help="restore the starter as shipped (your version is backed up)")
+    grade.add_argument("--yes", action="store_true", help="answer yes to --reset's question")
     grade.set_defaults(run=_grade)
 
     imgs = sub.add_parser("images", help="make base images available (pull or build stand-ins)")
@@ -71,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 
     eng = sub.add_parser("engine", help="make sure a Docker engine answers; set one up as root")
     eng.set_defaults(run=lambda _args: (provision.ensure_engine(_say), 0)[1])
+
+    prog = sub.add_parser("progress", help="exercises passed and points, across all labs")
+    prog.set_defaults(run=_progress)
 
     clean = sub.add_parser("clean", help="remove every leftover that carries the course's labels")
     clean.set_defaults(run=_clean)
@@ -83,30 +97,53 @@ def _grade(args: argparse.Namespace) -> int:
     chosen = [the_lab.exercise(name) for name in args.exercises] or list(the_lab.exercises)
     if args.dockerfile and len(chosen) != 1:
         raise CheckError("--dockerfile grades one exercise: name it", hint=f"e.g. {the_lab.number} go")
+    if args.reset:
+        for exercise in chosen:
+            console.print(loop.reset(the_lab, exercise, _confirm if not args.yes else lambda _q: True))
+        return 0
     engine = Engine()
     statuses = images.ensure(engine, [*the_lab.images, images.PROBE_IMAGE], _say_step)
     standins = images.describe_standins(statuses)
     console.print(
         f"[bold]{escape(the_lab.title)}[/] (lab {the_lab.id}) · builder: {engine.builder().description}"
     )
+    code = _grade_round(args, engine, the_lab, rubric, chosen, standins)
+    if not args.watch:
+        return code
+    watched = [args.dockerfile or (e.solution if args.solution else e.starter) for e in chosen]
+    watched += [e.context for e in chosen]
+    console.print("[cyan]watching for changes; Ctrl-C stops[/]")
+    for changed in loop.watch_changes(watched):
+        console.rule(f"changed: {escape(', '.join(sorted(changed))[:100])}")
+        code = _grade_round(args, engine, the_lab, rubric, chosen, standins)
+        console.print("[cyan]watching for changes; Ctrl-C stops[/]")
+    return code
+
+
+def _grade_round(
+    args: argparse.Namespace,
+    engine: Engine,
+    the_lab: lab.Lab,
+    rubric: dict[str, list[Goal]],
+    chosen: list[lab.Exercise],
+    standins: list[str],
+) -> int:
+    """Grade the chosen exercises once: rubric, progress, hints, diff and JSON."""
     reports: list[report.ExerciseReport] = []
     progress = None if args.quiet else _show_step
+    own_work = not args.solution and not args.dockerfile
+    hint_given = False
     try:
         for exercise in chosen:
             path = args.dockerfile or (exercise.solution if args.solution else exercise.starter)
             console.print(f"\n[bold]{exercise.name}[/]: {escape(exercise.title)} ({path})")
             try:
                 result = grade_exercise(
-                    engine,
-                    the_lab,
-                    exercise,
-                    rubric[exercise.name],
-                    path,
-                    standins=standins,
+                    engine, the_lab, exercise, rubric[exercise.name], path, standins=standins,
                     progress=progress,
                 )
             except CheckError as e:
-                if len(chosen) == 1 and not args.json:
+                if len(chosen) == 1 and not args.json and not args.watch:
                     raise
                 _print_error(e)
                 result = report.ExerciseReport(
@@ -114,6 +151,15 @@ def _grade(args: argparse.Namespace) -> int:
                 )
             else:
                 report.render(result, console)
+            if own_work and not result.error:
+                progress_state.record(the_lab.id, exercise.name, result.score, result.max_score,
+                                      result.status == "pass")
+            if args.hint and not hint_given and result.status == "fail":
+                _give_hint(the_lab, exercise, rubric[exercise.name], result, path)
+                hint_given = True
+            if args.diff:
+                _show_diff(exercise, result, path)
+            result.hints_used = progress_state.hints_used(the_lab.id, exercise.name)
             reports.append(result)
     finally:
         if args.keep:
@@ -129,6 +175,31 @@ def _grade(args: argparse.Namespace) -> int:
     return report.exit_code(reports)
 
 
+def _give_hint(the_lab: lab.Lab, exercise: lab.Exercise, goals: list[Goal],
+               result: report.ExerciseReport, path: Path) -> None:
+    failing = next(g for g in result.goals if g.status != "pass")
+    goal = next(g for g in goals if g.id == failing.id)
+    levels = loop.hint_levels(goal, path, exercise.solution)
+    level = min(progress_state.take_hint(the_lab.id, exercise.name, goal.id), len(levels))
+    console.print(f"\n[bold yellow]hint {level} of {len(levels)}[/] for [bold]{escape(goal.title)}[/]:")
+    console.print("  " + escape(levels[level - 1]).replace("\n", "\n  "))
+    if level < len(levels):
+        console.print("  (run with --hint again for the next one)", style="dim")
+
+
+def _show_diff(exercise: lab.Exercise, result: report.ExerciseReport, path: Path) -> None:
+    if result.status != "pass":
+        console.print(f"--diff: {exercise.name} shows the solution once every goal passes", style="dim")
+        return
+    loop.render_side_by_side(path, exercise.solution, console)
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        raise CheckError(f"{question} (no terminal to ask on)", hint="add --yes to answer yes")
+    return console.input(f"{escape(question)} a backup is kept [y/N] ").strip().lower() in ("y", "yes")
+
+
 def _images(args: argparse.Namespace) -> int:
     engine = Engine()
     if args.labs:
@@ -137,6 +208,22 @@ def _images(args: argparse.Namespace) -> int:
         refs = list(images.catalog())
     for status in images.ensure(engine, [*refs, images.PROBE_IMAGE], _say):
         console.print(f"[green]✓[/] {escape(status.describe())}")
+    return 0
+
+
+def _progress(_args: argparse.Namespace) -> int:
+    known = [(the_lab.id, e.name) for the_lab in lab.all_labs() for e in the_lab.exercises]
+    rows = progress_state.rows(known)
+    table = Table(title=f"progress ({progress_state.state_dir()})", title_justify="left", header_style="bold")
+    for column in ("lab", "exercise", "passed", "best", "attempts", "hints"):
+        table.add_column(column)
+    for row in rows:
+        best = f"{row.best_score}/{row.max_score}" if row.best_score is not None else "-"
+        table.add_row(row.lab, row.exercise, "[green]✓[/]" if row.passed else "·", best,
+                      str(row.attempts), str(row.hints))
+    console.print(table)
+    done = sum(r.passed for r in rows)
+    console.print(f"{done} of {len(rows)} exercises passed")
     return 0
 
 

@@ -102,6 +102,13 @@ class Dockerfile:
                 return stage
         return None
 
+    def stage_chain(self, stage: Stage) -> list[Stage]:
+        """``stage`` and the stages it is built FROM, the one on an image first."""
+        chain = [stage]
+        while (parent := self.stage(chain[0].base)) is not None and parent.index < chain[0].index:
+            chain.insert(0, parent)
+        return chain
+
     def build_stage(self) -> Stage:
         """The stage the final image takes its files from: the single-stage equivalent."""
         for ref, _ in self.final.copy_sources():
@@ -118,6 +125,37 @@ class Dockerfile:
                 if " ".join(ins.text.split()).lower() == wanted:
                     return ins.line
         return None
+
+
+def lines_for_history(instructions: list[Instruction], created_by: list[str]) -> list[int | None]:
+    """The Dockerfile line behind each history entry (oldest first) of a stage's own steps.
+
+    Builders record one entry per instruction, in order, so entries are matched to
+    instructions by keyword walking forward; an entry no instruction wrote (a label
+    added on the command line) gets None.
+    """
+    lines: list[int | None] = []
+    position = 0
+    for entry in created_by:
+        keyword = history_keyword(entry)
+        ahead = range(position, len(instructions))
+        found = next((k for k in ahead if instructions[k].keyword == keyword), None)
+        if found is None:
+            lines.append(None)
+            continue
+        lines.append(instructions[found].line)
+        position = found + 1
+    return lines
+
+
+def history_keyword(created_by: str) -> str:
+    """The instruction keyword of an image history entry, from either builder's wording."""
+    text = " ".join(created_by.split())
+    if text.startswith("/bin/sh -c #(nop)"):
+        return text.removeprefix("/bin/sh -c #(nop)").split(maxsplit=1)[0].upper()
+    if text.startswith("/bin/sh -c") or text.startswith("|"):
+        return "RUN"
+    return text.split(maxsplit=1)[0].upper() if text else ""
 
 
 def parse(path: Path) -> Dockerfile:

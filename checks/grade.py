@@ -11,10 +11,10 @@ from pathlib import Path
 
 from checks import dockerfile as dockerfile_module
 from checks import images
-from checks.dockerfile import Dockerfile
+from checks.dockerfile import Dockerfile, lines_for_history
 from checks.engine import BuildOutcome, CommandResult, Engine, ProbeResult, Progress
 from checks.errors import CheckError, NeedsBuildKit
-from checks.goals import Goal, GoalResult, ImageFacts, Variant, evaluate
+from checks.goals import Goal, GoalResult, ImageFacts, LayerInfo, Variant, evaluate
 from checks.lab import Exercise, Lab
 from checks.layers import FileIndex, scan_saved_image
 from checks.report import ExerciseReport
@@ -39,6 +39,7 @@ class LiveSubject:
     _base_layers: dict[str, int] = field(default_factory=dict)
     _variants: dict[Variant, BuildOutcome] = field(default_factory=dict)
     _stage_files: FileIndex | None = None
+    _layers: list[LayerInfo] | None = None
 
     def image(self) -> ImageFacts:
         if self._image is None:
@@ -52,18 +53,34 @@ class LiveSubject:
             archive.unlink()
         return self._files
 
+    def layers(self) -> list[LayerInfo]:
+        """Every history entry of the final image, oldest first, traced to its line."""
+        if self._layers is None:
+            history = list(reversed(self.engine.history(self.tag)))  # the API gives newest first
+            chain = self.dockerfile.stage_chain(self.dockerfile.final)
+            root = chain[0].base
+            base_count = len(self.engine.history(root)) if root != "scratch" else 0
+            instructions = [i for stage in chain for i in stage.instructions]
+            made_by = [str(h.get("CreatedBy", "")) for h in history[base_count:]]
+            lines = lines_for_history(instructions, made_by)
+            text_at = {i.line: i.text for i in instructions}
+            self._layers = [
+                LayerInfo(int(h.get("Size", 0)), str(h.get("CreatedBy", "")), None, root)
+                for h in history[:base_count]
+            ] + [
+                # Where the line is known, show the instruction as the student wrote it.
+                LayerInfo(int(h.get("Size", 0)), text_at.get(line, made) if line else made, line)
+                for h, made, line in zip(history[base_count:], made_by, lines, strict=True)
+            ]
+        return self._layers
+
     def layer_origin(self, layer: int) -> str:
-        base = self.dockerfile.final.base
-        if base != "scratch" and self.dockerfile.stage(base) is None:
-            if base not in self._base_layers:
-                info = self.engine.inspect_image(base)
-                self._base_layers[base] = len(info.get("RootFS", {}).get("Layers", []))
-            if layer < self._base_layers[base]:
-                return f"the base image {base} (FROM at line {self.dockerfile.final.line})"
-        origins = self.files().layer_origins
-        created_by = origins[layer] if layer < len(origins) else "an unknown step"
-        text = " ".join(created_by.replace("/bin/sh -c #(nop) ", "").split()).removesuffix(" # buildkit")
-        return f"layer {layer + 1}: {text[:100]}"
+        """What brought in the files of layer number ``layer`` of the saved image."""
+        position = self.files().history_index(layer)
+        layers = self.layers()
+        if position is None or position >= len(layers):
+            return f"layer {layer + 1}"
+        return f"layer {layer + 1}, {layers[position].describe()}"
 
     def build_stage_image(self) -> ImageFacts:
         if self._stage is None:

@@ -34,6 +34,7 @@ class FileIndex:
     files: dict[str, FileEntry] = field(default_factory=dict)
     layer_count: int = 0
     layer_origins: list[str] = field(default_factory=list)  # what created each layer
+    history_empty: list[bool] = field(default_factory=list)  # per history entry: made no layer?
     contents: dict[str, bytes] = field(default_factory=dict)
 
     def matching(self, pattern: str) -> list[FileEntry]:
@@ -43,6 +44,11 @@ class FileIndex:
         if pattern.startswith("**/"):
             patterns.add(pattern[3:])
         return [e for p, e in self.files.items() if any(fnmatch.fnmatchcase(p, q) for q in patterns)]
+
+    def history_index(self, layer: int) -> int | None:
+        """The position in the image's history of the entry that made layer ``layer``."""
+        made = [i for i, empty in enumerate(self.history_empty) if not empty]
+        return made[layer] if layer < len(made) else None
 
     def get(self, path: str) -> FileEntry | None:
         return self.files.get(path.lstrip("/"))
@@ -60,9 +66,9 @@ def scan_saved_image(archive: Path, keep: tuple[str, ...] = ("etc/passwd", "etc/
         layer_paths = manifest[0]["Layers"]
         index.layer_count = len(layer_paths)
         config = json.load(_member(outer, manifest[0]["Config"]))
-        index.layer_origins = [
-            str(h.get("created_by", "")) for h in config.get("history", []) if not h.get("empty_layer")
-        ]
+        history = config.get("history", [])
+        index.layer_origins = [str(h.get("created_by", "")) for h in history if not h.get("empty_layer")]
+        index.history_empty = [bool(h.get("empty_layer")) for h in history]
         for number, layer_path in enumerate(layer_paths):
             with tarfile.open(fileobj=_member(outer, layer_path), mode="r:") as layer:
                 _apply_layer(index, layer, number, keep)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+
+from rich.console import Console
+from rich.syntax import Syntax
+from rich.table import Table
 
 from checks.errors import CheckError
 from checks.goals import Goal
@@ -54,10 +58,29 @@ def _normal(line: str) -> str:
     return " ".join(line.split()).lower()
 
 
-def reset(lab: Lab, exercise: Exercise, confirm: Callable[[str], bool]) -> str:
+def watch_changes(paths: list[Path]) -> Iterator[set[str]]:
+    """Yield the names of changed files, debounced; idle (no polling) while nothing changes."""
+    from watchfiles import watch  # imported here: only --watch needs it
+
+    for changes in watch(*(p for p in paths if p.exists()), debounce=800, step=100):
+        yield {Path(changed).name for _kind, changed in changes}
+
+
+def render_side_by_side(student: Path, solution: Path, console: Console) -> None:
+    table = Table(show_header=True, header_style="bold", expand=True, show_lines=False)
+    table.add_column(f"yours: {student}", ratio=1)
+    table.add_column(f"solution: {solution}", ratio=1)
+    table.add_row(
+        Syntax(student.read_text(encoding="utf-8", errors="replace"), "docker", word_wrap=True),
+        Syntax(solution.read_text(encoding="utf-8", errors="replace"), "docker", word_wrap=True),
+    )
+    console.print(table)
+
+
+def reset(lab: Lab, exercise: Exercise, confirm: Callable[[str], bool], repo: Path = REPO_ROOT) -> str:
     """Restore the shipped starter (the committed one), after backing up the student's copy."""
-    relative = exercise.starter.relative_to(REPO_ROOT)
-    shipped = _committed(relative)
+    relative = exercise.starter.relative_to(repo)
+    shipped = _committed(repo, relative)
     current = exercise.starter.read_bytes() if exercise.starter.exists() else b""
     if current == shipped:
         return f"{relative} is already the starter as shipped; nothing to do"
@@ -72,9 +95,9 @@ def reset(lab: Lab, exercise: Exercise, confirm: Callable[[str], bool]) -> str:
     return f"restored {relative}; your version is saved at {backup}"
 
 
-def _committed(relative: Path) -> bytes:
+def _committed(repo: Path, relative: Path) -> bytes:
     try:
-        done = subprocess.run(["git", "-C", str(REPO_ROOT), "show", f"HEAD:{relative.as_posix()}"],
+        done = subprocess.run(["git", "-C", str(repo), "show", f"HEAD:{relative.as_posix()}"],
                               capture_output=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as e:
         raise CheckError("--reset needs git to find the starter as shipped", path=relative,

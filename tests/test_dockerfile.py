@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.dockerfile import parse_bytes
+from checks.dockerfile import lines_for_history, parse_bytes
 from checks.errors import DockerfileError
 
 PATH = Path("Dockerfile")
@@ -108,3 +108,23 @@ def test_copy_from_an_image_is_not_a_stage_error() -> None:
 def test_line_of_maps_a_builder_step_back() -> None:
     df = parse_bytes(MULTI, PATH)
     assert df.line_of("COPY --from=builder /out/app /app") == 8
+
+
+def test_history_entries_map_to_lines_for_either_builder() -> None:
+    df = parse_bytes(b'FROM alpine:3.20\nWORKDIR /src\nCOPY . .\nRUN make\nCMD ["app"]\n', PATH)
+    buildkit = ["WORKDIR /src", "COPY . . # buildkit", "RUN /bin/sh -c make # buildkit", 'CMD ["app"]']
+    legacy = [
+        "/bin/sh -c #(nop) WORKDIR /src",
+        "/bin/sh -c #(nop) COPY dir:abc in . ",
+        "/bin/sh -c make",
+        '/bin/sh -c #(nop)  CMD ["app"]',
+        "/bin/sh -c #(nop)  LABEL org.layerbylayer.run=x",
+    ]
+    instructions = list(df.final.instructions)
+    assert lines_for_history(instructions, buildkit) == [2, 3, 4, 5]
+    assert lines_for_history(instructions, legacy) == [2, 3, 4, 5, None]
+
+
+def test_stage_chain_follows_from_stage() -> None:
+    df = parse_bytes(b"FROM golang AS builder\nRUN a\nFROM builder AS tester\nRUN b\n", PATH)
+    assert [s.name for s in df.stage_chain(df.final)] == ["builder", "tester"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from checks.dockerfile import Dockerfile, parse_bytes
 from checks.engine import Builder, BuildOutcome, ProbeResult
-from checks.goals import ImageFacts, evaluate, goal
+from checks.goals import ImageFacts, LayerInfo, evaluate, goal
 from checks.goals import build as build_goals
 from checks.goals import image as image_goals
 from checks.goals import runtime as runtime_goals
@@ -52,6 +52,12 @@ class FakeSubject:
     def layer_origin(self, layer: int) -> str:
         return f"layer {layer + 1}"
 
+    def layers(self) -> list[LayerInfo]:
+        return [
+            LayerInfo(5_000_000, "", None, "alpine:3.20"),
+            LayerInfo(self.size, "COPY --from=builder /app /app", 4),
+        ]
+
     def build_stage_image(self) -> ImageFacts:
         return ImageFacts("sha256:2", self.stage_size, {}, (), 5)
 
@@ -95,6 +101,8 @@ def test_size_limits_absolute_and_relative() -> None:
     assert "expected at most 25 MB, got 300.0 MB" in result.message
     assert "expected at most 10% of the build stage (400.0 MB), got 75%" in result.message
     assert "largest layers" in result.notes[0]
+    assert "line 4: COPY --from=builder /app /app" in result.notes[0]
+    assert "from the base image alpine:3.20" in result.notes[0]
 
 
 def test_non_root_by_name_uid_and_absence() -> None:

@@ -36,6 +36,24 @@ class ImageFacts:
 
 
 @dataclass(frozen=True)
+class LayerInfo:
+    """One layer of the final image: its size, what made it, and the line that did."""
+
+    size: int
+    created_by: str
+    line: int | None  # None for layers of the base image
+    base: str | None = None  # the base image's name, for its layers
+
+    def describe(self) -> str:
+        if self.base:
+            return f"from the base image {self.base}"
+        text = " ".join(self.created_by.replace("/bin/sh -c #(nop) ", "").split()).removesuffix(" # buildkit")
+        text = text.replace("/bin/sh -c ", "")
+        text = text[:80] + ("…" if len(text) > 80 else "")
+        return f"line {self.line}: {text}" if self.line else text
+
+
+@dataclass(frozen=True)
 class Variant:
     """The exercise built again under changed conditions, for build-behaviour goals."""
 
@@ -53,6 +71,7 @@ class Subject(Protocol):
     def image(self) -> ImageFacts: ...
     def files(self) -> FileIndex: ...
     def layer_origin(self, layer: int) -> str: ...
+    def layers(self) -> list[LayerInfo]: ...
     def build_stage_image(self) -> ImageFacts: ...
     def probe(self, path: str, within_s: float) -> ProbeResult: ...
     def run_command(self, argv: list[str], timeout: float) -> CommandResult: ...

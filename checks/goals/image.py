@@ -131,18 +131,9 @@ def _check_user_name(verdict: Verdict, subject: Subject, user: str, name: str) -
 
 
 def _size_explanation(subject: Subject) -> list[str]:
-    layers = [h for h in subject.image().history if h.get("Size")]
-    layers.sort(key=lambda h: h["Size"], reverse=True)
-    lines = ["largest layers:"]
-    for entry in layers[:4]:
-        lines.append(f"  {entry['Size'] / MB:8.1f} MB  {_created_by(entry)}")
+    largest = sorted((layer for layer in subject.layers() if layer.size), key=lambda x: x.size, reverse=True)
+    lines = ["largest layers, and the line that made each:"]
+    lines += [f"  {layer.size / MB:8.1f} MB  {layer.describe()}" for layer in largest[:4]]
     lines.append("largest files in the final image:")
-    for entry in subject.files().largest(4):
-        lines.append(f"  {entry.size / MB:8.1f} MB  /{entry.path}")
+    lines += [f"  {entry.size / MB:8.1f} MB  /{entry.path}" for entry in subject.files().largest(4)]
     return ["\n".join(lines)]
-
-
-def _created_by(entry: dict[str, object]) -> str:
-    text = " ".join(str(entry.get("CreatedBy", "")).split())
-    text = text.replace("/bin/sh -c #(nop) ", "").removesuffix(" # buildkit")
-    return text[:90] + ("…" if len(text) > 90 else "")

@@ -45,17 +45,26 @@ RUBRIC = {
         goal("stages", "Two stages, one named builder", 2,
              static.stages(min_count=2, named=("builder",)),
              hint="add `AS builder` to the first FROM, then start a second stage with another "
-                  "FROM and take the binary with COPY --from=builder"),
+                  "FROM and take the binary with COPY --from=builder",
+             more="FROM golang:1.22-alpine AS builder at the top; after the go build line, "
+                  "FROM alpine:3.20 and COPY --from=builder /usr/local/bin/greeter "
+                  "/usr/local/bin/greeter"),
         goal("no-toolchain", "No Go toolchain in the final image", 2,
              image.files_absent(GO_TOOLCHAIN, "Go toolchain"),
              hint="the final stage must start FROM a runtime base (alpine:3.20), not from "
-                  "golang; copy only the compiled binary into it"),
+                  "golang; copy only the compiled binary into it",
+             more="the last FROM in the file decides what ships: everything above it that you "
+                  "do not COPY --from is left behind, the toolchain included"),
         goal("small", "At most 25 MB, and at most 10% of its build stage", 2,
              image.size(max_mb=25, max_fraction_of_build_stage=0.10),
-             hint="everything in the final stage ships: keep it to the base, the binary and a user"),
+             hint="everything in the final stage ships: keep it to the base, the binary and a user",
+             more="build with CGO_ENABLED=0 -ldflags=\"-s -w\" and copy just that one file into "
+                  "a stage FROM alpine:3.20"),
         goal("non-root", "Runs as a non-root user", 1, image.non_root_user(),
              hint="create a user in the runtime stage (adduser -D -H -u 10001 app) and "
-                  "switch to it with USER app"),
+                  "switch to it with USER app",
+             more="RUN adduser -D -H -u 10001 app in the final stage, then USER app before the "
+                  "ENTRYPOINT"),
         serves("run the binary with an exec-form ENTRYPOINT or CMD; on a minimal base build it "
                "with CGO_ENABLED=0 so it needs no C library"),
     ],
