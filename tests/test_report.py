@@ -59,6 +59,7 @@ def test_error_report_is_status_error() -> None:
         "status": "error",
         "score": 0,
         "max_score": 0,
+        "hints_used": 0,
         "error": "Dockerfile:3: unknown instruction 'FORM'",
     }
 
