@@ -386,6 +386,11 @@ class Engine:
                 out.write(chunk)
         return dest
 
+    def prune_build_cache(self) -> int:
+        """Empty BuildKit's build cache (images stay); returns the bytes freed."""
+        with self._translate("prune the build cache"):
+            return int(self.client.api.prune_builds().get("SpaceReclaimed") or 0)
+
     def pull(self, ref: str) -> None:
         with self._timed("pull"), self._translate(f"pull {ref}"):
             self.client.api.pull(ref)

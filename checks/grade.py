@@ -82,6 +82,11 @@ class LiveSubject:
             return f"layer {layer + 1}"
         return f"layer {layer + 1}, {layers[position].describe()}"
 
+    def base_size(self) -> int:
+        """Bytes of the image the final stage is built on (0 on scratch)."""
+        root = self.dockerfile.stage_chain(self.dockerfile.final)[0].base
+        return 0 if root == "scratch" else int(self.engine.inspect_image(root).get("Size", 0))
+
     def build_stage_image(self) -> ImageFacts:
         if self._stage is None:
             stage = self.dockerfile.build_stage()
@@ -203,6 +208,8 @@ def grade_exercise(
         measured = {}
         if build.image_id is not None:
             measured["image_mb"] = round(subject.image().size_mb, 1)
+            # What the Dockerfile itself added on top of its final base: the app's payload.
+            measured["payload_mb"] = round((subject.image().size - subject.base_size()) / 1e6, 2)
             if subject._stage is not None:
                 measured["build_stage_mb"] = round(subject._stage.size_mb, 1)
         measured["build_seconds"] = round(build.seconds, 2)
