@@ -6,6 +6,7 @@ import contextlib
 import re
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,9 +132,10 @@ class LiveSubject:
             if variant.edit:
                 edited = context / variant.edit
                 prefix = COMMENT_PREFIX.get(edited.suffix, "#")
-                # Unique per run, so the edit is never already in the build cache.
+                # Unique to this build, so no earlier build (another exercise on the same app
+                # in this run, say) can have put the edited file in the cache already.
                 with edited.open("a", encoding="utf-8") as handle:
-                    handle.write(f"\n{prefix} edited by the grader, run {self.engine.run_id}\n")
+                    handle.write(f"\n{prefix} edited by the grader: {uuid.uuid4().hex}\n")
             for relative, content in variant.add_files:
                 (context / relative).parent.mkdir(parents=True, exist_ok=True)
                 (context / relative).write_text(content, encoding="utf-8")

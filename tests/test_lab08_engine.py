@@ -130,3 +130,13 @@ def test_one_off_legacy_build_steps_are_removed_at_cleanup(engine: Engine) -> No
     for image_id in one_off:
         with pytest.raises(docker.errors.ImageNotFound):
             engine.client.api.inspect_image(image_id)
+
+
+def test_exercises_sharing_an_app_never_share_an_edit(engine: Engine) -> None:
+    # cache-order's edited rebuild must not put cache-mounts' control build in the cache:
+    # in one run, both edit greeting.go of the same app.
+    _grade(engine, LAB.exercise("cache-order").solution, "cache-order")
+    report = _grade(engine, LAB.exercise("cache-mounts").solution, "cache-mounts")
+    reuse = next(g for g in report.goals if g.id == "compile-reuses-cache")
+    assert reuse.status == "pass", reuse.message
+    assert reuse.measured["without_cache_s"] > reuse.measured["with_cache_s"]
