@@ -7,12 +7,56 @@ and the legacy builder's stream (``Step 3/9 : RUN ...``, `` ---> Using cache``).
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 
 _BK_STEP = re.compile(r"^#(\d+) \[(?!internal\])(?:(?P<stage>[^\]\s]+) )?(?P<pos>\d+/\d+)\] (?P<text>.+)$")
 _BK_STATE = re.compile(r"^#(\d+) (CACHED|DONE [\d.]+s|ERROR\b.*)$")
 _LEGACY_STEP = re.compile(r"^Step (?P<pos>\d+/\d+) : (?P<text>.+)$")
 _PARSE_ERROR = re.compile(r"(?:dockerfile parse error|parse error) (?:on )?line (\d+): (.+)", re.I)
+
+
+_STRUCTURAL = re.compile(r"^\s*(#\d+ (\[|CACHED|DONE|ERROR)|Step \d+/\d+ :|---> |ERROR|error)")
+
+
+class LogBuffer:
+    """A build log that stays small whatever a RUN step prints.
+
+    It keeps the first and the last lines up to a byte budget each, and every line the
+    parsers below need (step headers, cache hits, errors) wherever it falls.
+    """
+
+    def __init__(self, head_bytes: int = 64 * 1024, tail_bytes: int = 512 * 1024) -> None:
+        self._head: list[tuple[int, str]] = []
+        self._kept: list[tuple[int, str]] = []
+        self._tail: deque[tuple[int, str]] = deque()
+        self._head_room, self._tail_budget, self._tail_size = head_bytes, tail_bytes, 0
+        self._count = 0
+        self.dropped_bytes = 0
+
+    def add(self, line: str) -> None:
+        entry = (self._count, line)
+        self._count += 1
+        if self._head_room > 0:
+            self._head.append(entry)
+            self._head_room -= len(line)
+        elif _STRUCTURAL.match(line):
+            self._kept.append(entry)
+        else:
+            self._tail.append(entry)
+            self._tail_size += len(line)
+            while self._tail_size > self._tail_budget:
+                _, old = self._tail.popleft()
+                self._tail_size -= len(old)
+                self.dropped_bytes += len(old)
+
+    def text(self) -> str:
+        entries = sorted([*self._head, *self._kept, *self._tail])
+        if self.dropped_bytes:
+            marker = (self._head[-1][0] + 0.5 if self._head else -1, f"[... {self.dropped_bytes} bytes of "
+                      "build output left out ...]\n")
+            entries = sorted([*entries, marker])  # type: ignore[list-item]
+        return "".join(line for _, line in entries)
 
 
 @dataclass(frozen=True)

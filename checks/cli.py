@@ -8,6 +8,7 @@ traceback (set LAYERBYLAYER_DEBUG=1 to see one).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import signal
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     which = grade.add_mutually_exclusive_group()
     which.add_argument("--solution", action="store_true", help="grade the reference solution")
     which.add_argument("--dockerfile", type=Path, help="grade this Dockerfile instead of starter/")
+    grade.add_argument("--context", type=Path, help="build from this folder instead of the exercise's app/")
     grade.add_argument("--json", type=Path, metavar="PATH", help="also write a JSON report here")
     grade.add_argument("--keep", action="store_true", help="keep the graded images afterwards")
     grade.add_argument("--quiet", action="store_true", help="do not show build steps as they run")
@@ -83,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
     eng = sub.add_parser("engine", help="make sure a Docker engine answers; set one up as root")
     eng.set_defaults(run=lambda _args: (provision.ensure_engine(_say), 0)[1])
 
+    tools = sub.add_parser("provision", help="install Debian packages the tests need, when missing")
+    tools.add_argument("packages", nargs="+", help="e.g. chromium docker-compose")
+    tools.set_defaults(run=lambda args: (provision.apt_install(args.packages, _say), 0)[1])
+
     prog = sub.add_parser("progress", help="exercises passed and points, across all labs")
     prog.set_defaults(run=_progress)
 
@@ -95,8 +101,13 @@ def _grade(args: argparse.Namespace) -> int:
     the_lab = lab.find(args.lab)
     rubric = the_lab.rubric()
     chosen = [the_lab.exercise(name) for name in args.exercises] or list(the_lab.exercises)
-    if args.dockerfile and len(chosen) != 1:
-        raise CheckError("--dockerfile grades one exercise: name it", hint=f"e.g. {the_lab.number} go")
+    if (args.dockerfile or args.context) and len(chosen) != 1:
+        raise CheckError("--dockerfile and --context grade one exercise: name it",
+                         hint=f"e.g. {the_lab.number} go")
+    if args.context:
+        if not args.context.is_dir():
+            raise CheckError("the build context is not a folder", path=args.context)
+        chosen = [dataclasses.replace(chosen[0], context_override=args.context.resolve())]
     if args.reset:
         for exercise in chosen:
             console.print(loop.reset(the_lab, exercise, _confirm if not args.yes else lambda _q: True))
@@ -164,7 +175,7 @@ def _grade_round(
     finally:
         if args.keep:
             console.print(f"kept the graded images (tags lbl/{the_lab.number}-*:{engine.run_id})")
-        engine.cleanup(keep_images=args.keep)
+        _cleanup(engine, keep_images=args.keep)
         if os.environ.get("LAYERBYLAYER_TIMINGS"):  # read by checks.bench
             Path(os.environ["LAYERBYLAYER_TIMINGS"]).write_text(json.dumps(engine.timings))
     if len(reports) > 1:
@@ -173,6 +184,15 @@ def _grade_round(
         report.write_json(reports, args.json)
         console.print(f"report written to {args.json}")
     return report.exit_code(reports)
+
+
+def _cleanup(engine: Engine, *, keep_images: bool) -> None:
+    """Remove this run's leftovers; if the engine is gone, say how to do it later."""
+    try:
+        engine.cleanup(keep_images=keep_images)
+    except CheckError as e:
+        console.print(f"[yellow]could not clean up[/]: {escape(e.message)}; once the engine is back, "
+                      "`nox -s clean` removes what this run left")
 
 
 def _give_hint(the_lab: lab.Lab, exercise: lab.Exercise, goals: list[Goal],

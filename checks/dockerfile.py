@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,7 +170,7 @@ def parse(path: Path) -> Dockerfile:
 
 
 def parse_bytes(data: bytes, path: Path) -> Dockerfile:
-    text = _decode(data, path)
+    text = _check_line_structure(_decode(data, path), path)
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode()), env_replace=False)
     stages: list[Stage] = []
     pending: list[Instruction] = []
@@ -219,6 +220,40 @@ def parse_bytes(data: bytes, path: Path) -> Dockerfile:
     dockerfile = Dockerfile(path, tuple(stages))
     _check_copy_sources(dockerfile)
     return dockerfile
+
+
+_HEREDOC = re.compile(r"^\s*(RUN|COPY|ADD)\b.*<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?", re.I)
+
+
+def _check_line_structure(text: str, path: Path) -> str:
+    """Catch what dockerfile-parse would misread, and return the text it can read.
+
+    A heredoc's body is blanked (lines kept, so numbers stay right): whether this engine's
+    builder understands heredocs is for the builder to say. An unclosed heredoc, or a
+    continuation into nothing at the end, is an error here.
+    """
+    lines = text.split("\n")
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        match = _HEREDOC.match(line)
+        if match is None or line.lstrip().startswith("#"):
+            continue
+        word = match.group(2)
+        end = next((k for k in range(number, len(lines)) if lines[k].strip() == word), None)
+        if end is None:
+            raise DockerfileError(f"the heredoc <<{word} is never closed", path=path, line=number,
+                                  hint=f"end it with a line that is exactly {word}")
+        for k in range(number, end + 1):
+            lines[k] = ""
+        number = end + 1
+    content = [(n, line) for n, line in enumerate(lines, start=1)
+               if line.strip() and not line.lstrip().startswith("#")]
+    if content and content[-1][1].rstrip().endswith("\\"):
+        raise DockerfileError("the last instruction ends with a backslash, continuing into nothing",
+                              path=path, line=content[-1][0], hint="remove the trailing \\")
+    return "\n".join(lines)
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -273,6 +308,16 @@ def _parse_from(value: str, path: Path, line: int) -> tuple[str, str | None]:
 
 def _check_copy_sources(dockerfile: Dockerfile) -> None:
     names = [s.name for s in dockerfile.stages if s.name]
+    for stage in dockerfile.stages:
+        for ins in stage.instructions:
+            if ins.keyword in ("COPY", "ADD") and "from" not in ins.flags and not ins.is_exec_form:
+                for source in ins.value.split()[:-1]:
+                    if not source.startswith(("http://", "https://")) and _escapes(source):
+                        raise DockerfileError(
+                            f"{ins.keyword} {source} reaches outside the build context",
+                            path=dockerfile.path, line=ins.line,
+                            hint="only files inside the exercise's app/ folder can be copied in",
+                        )
     for position, stage in enumerate(dockerfile.stages):
         for ref, ins in stage.copy_sources():
             target = dockerfile.stage(ref)
@@ -296,6 +341,18 @@ def _check_copy_sources(dockerfile: Dockerfile) -> None:
                 line=ins.line,
                 hint=f"{suggestion}name the stage with FROM <image> AS {ref.lower()}",
             )
+
+
+def _escapes(source: str) -> bool:
+    parts: list[str] = []
+    for part in source.split("/"):
+        if part == "..":
+            if not parts:
+                return True
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return False
 
 
 def _looks_like_image(ref: str) -> bool:

@@ -29,6 +29,8 @@ import docker
 import docker.errors
 import docker.utils
 import requests.exceptions
+import urllib3.exceptions
+from docker.types import LogConfig
 
 from checks import buildlog
 from checks.buildlog import BuildStep
@@ -41,6 +43,14 @@ LABEL_PROVIDES = "org.layerbylayer.provides"
 LABEL_RECIPE = "org.layerbylayer.recipe"
 
 BUILD_TIMEOUT_S = float(os.environ.get("LAYERBYLAYER_BUILD_TIMEOUT", "600"))
+# Everything that means "the engine did not answer as it should", whichever layer noticed:
+# docker-py, requests, urllib3 (a stream cut mid-read), or the socket itself.
+TRANSPORT_ERRORS = (
+    docker.errors.DockerException,
+    requests.exceptions.RequestException,
+    urllib3.exceptions.HTTPError,
+    OSError,
+)
 ENGINE_HINT = "start one with `nox -s engine` (root on Debian/Ubuntu), or start Docker Desktop"
 
 Progress = Callable[[str], None]
@@ -95,6 +105,10 @@ class BuildOutcome:
     fresh_images: tuple[str, ...] = ()  # legacy builder: intermediates this build created
 
 
+class ContainerWontStart(Exception):
+    """The runtime refused to start the image's process (a missing or unrunnable entrypoint)."""
+
+
 @dataclass(frozen=True)
 class CommandResult:
     exit_code: int | None  # None when it did not exit before its timeout
@@ -109,6 +123,7 @@ class ProbeResult:
     app_exit_code: int | None
     app_logs: str
     probe_output: str
+    problem: str = ""  # why nothing could be asked at all
 
 
 @dataclass
@@ -129,10 +144,16 @@ class Engine:
             try:
                 client = docker.from_env(timeout=120)
                 client.ping()
-            except (docker.errors.DockerException, requests.exceptions.RequestException) as e:
+            except TRANSPORT_ERRORS as e:
                 raise EngineUnavailable(f"no Docker engine answers ({_short(e)})", hint=ENGINE_HINT) from e
             self._client = client
         return self._client
+
+    def _answers(self) -> bool:
+        try:
+            return bool(docker.APIClient(timeout=10, **docker.utils.kwargs_from_env()).ping())
+        except TRANSPORT_ERRORS:
+            return False
 
     def version(self) -> str:
         with self._translate("ask the engine its version"):
@@ -156,7 +177,7 @@ class Engine:
             yield
         except docker.errors.ImageNotFound as e:
             raise ImageUnavailable(f"could not {doing}: image not found ({_short(e)})") from e
-        except (docker.errors.DockerException, requests.exceptions.RequestException) as e:
+        except TRANSPORT_ERRORS as e:
             if _looks_like_disk_full(str(e)):
                 raise CheckError(
                     f"could not {doing}: the disk is full",
@@ -239,21 +260,27 @@ class Engine:
             )
             timer = threading.Timer(r.timeout, _kill_group, args=(proc,))
             timer.start()
-            lines: list[str] = []
+            lines = buildlog.LogBuffer()
             try:
                 assert proc.stdout is not None
                 for line in proc.stdout:
-                    lines.append(line)
+                    lines.add(line)
                     header = buildlog.buildkit_step_header(line)
                     if header and r.progress:
                         r.progress(header)
                 code = proc.wait()
+            except BaseException:
+                # Ctrl-C or SIGTERM: the CLI runs in its own session, so it would outlive us and
+                # the build would go on. Killing it makes BuildKit cancel the build.
+                _kill_group(proc)
+                proc.wait()
+                raise
             finally:
                 timer.cancel()
             seconds = time.perf_counter() - start
             if seconds >= r.timeout:
                 raise r.timed_out()
-            log = "".join(lines)
+            log = lines.text()
             steps = tuple(buildlog.parse_buildkit(log))
             if code == 0 and iidfile.exists():
                 return BuildOutcome(iidfile.read_text().strip(), log, steps, seconds, builder)
@@ -265,7 +292,7 @@ class Engine:
         # Closing the connection makes the engine cancel the build and remove its
         # intermediate container (forcerm), which is how a timeout stops a legacy build.
         timer = threading.Timer(r.timeout, api.close)
-        lines: list[str] = []
+        lines = buildlog.LogBuffer()
         image_id: str | None = None
         error: str | None = None
         start = time.perf_counter()
@@ -285,20 +312,20 @@ class Engine:
             for chunk in stream:
                 if "stream" in chunk:
                     text = chunk["stream"]
-                    lines.append(text)
+                    lines.add(text)
                     if r.progress and text.startswith("Step "):
                         r.progress(text.strip())
                 elif "aux" in chunk and "ID" in chunk["aux"]:
                     image_id = chunk["aux"]["ID"]
                 elif "error" in chunk:
                     error = chunk["error"].strip()
-                    lines.append(f"ERROR: {error}\n")
-        except (docker.errors.DockerException, requests.exceptions.RequestException) as e:
+                    lines.add(f"ERROR: {error}\n")
+        except TRANSPORT_ERRORS as e:
             if time.perf_counter() - start >= r.timeout:
                 raise r.timed_out() from e
             if isinstance(e, docker.errors.APIError) and e.status_code and e.status_code < 500:
                 error = _short(e)
-                lines.append(f"ERROR: {error}\n")
+                lines.add(f"ERROR: {error}\n")
             else:
                 raise EngineUnavailable(
                     f"the engine failed during the build: {_short(e)}", path=r.dockerfile, hint=ENGINE_HINT
@@ -307,7 +334,7 @@ class Engine:
             timer.cancel()
             api.close()
         seconds = time.perf_counter() - start
-        log = "".join(lines)
+        log = lines.text()
         steps = tuple(buildlog.parse_legacy(log))
         if error is None and image_id:
             self.client.api.tag(image_id, *_split_tag(r.tag))
@@ -319,6 +346,9 @@ class Engine:
         self, log: str, steps: list[BuildStep], seconds: float, builder: Builder, dockerfile: Path
     ) -> BuildOutcome:
         """Sort a failed build into the student's mistake (an outcome) or ungradable (raise)."""
+        if not self._answers():
+            raise EngineUnavailable("the engine went away during the build", path=dockerfile,
+                                    hint=ENGINE_HINT + "; then run `nox -s clean`")
         parse_error = buildlog.parse_error_line(log)
         if parse_error:
             line, message = parse_error
@@ -372,7 +402,7 @@ class Engine:
             return True
         except docker.errors.ImageNotFound:
             return False
-        except (docker.errors.DockerException, requests.exceptions.RequestException) as e:
+        except TRANSPORT_ERRORS as e:
             raise EngineUnavailable(f"could not look up image {ref}: {_short(e)}", hint=ENGINE_HINT) from e
 
     def history(self, ref: str) -> list[dict[str, Any]]:
@@ -445,14 +475,32 @@ class Engine:
         network: str = "none",
     ) -> Iterator[Any]:
         """A container under the course's safety limits, removed on the way out."""
+        name = f"lbl-{self.run_id}-{uuid.uuid4().hex[:6]}"
         with self._timed("runtime"), self._translate(f"start a container from {image}"):
-            container = self.client.containers.run(
+            try:
+                container = self._run_sandboxed(image, name, read_only, command, entrypoint, network)
+            except docker.errors.APIError as e:
+                if "oci runtime" not in str(e).lower():
+                    raise
+                # runc could not start the process: the image's fault, not the engine's.
+                with contextlib.suppress(docker.errors.DockerException):
+                    self.client.api.remove_container(name, force=True)
+                raise ContainerWontStart(_oci_reason(str(e))) from e
+        try:
+            yield container
+        finally:
+            with self._timed("runtime"), contextlib.suppress(docker.errors.DockerException):
+                container.remove(force=True)
+
+    def _run_sandboxed(self, image: str, name: str, read_only: bool, command: list[str] | None,
+                       entrypoint: list[str] | None, network: str) -> Any:
+        return self.client.containers.run(
                 image,
                 command=command,
                 entrypoint=entrypoint,
                 detach=True,
                 labels=self.labels,
-                name=f"lbl-{self.run_id}-{uuid.uuid4().hex[:6]}",
+                name=name,
                 network_mode=network,
                 read_only=read_only,
                 tmpfs={"/tmp": "size=16m"},
@@ -461,19 +509,18 @@ class Engine:
                 nano_cpus=1_000_000_000,
                 cap_drop=["ALL"],
                 security_opt=["no-new-privileges"],
+                # An app that prints megabytes a second must not fill the disk with its log.
+                log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
             )
-        try:
-            yield container
-        finally:
-            with self._timed("runtime"), contextlib.suppress(docker.errors.DockerException):
-                container.remove(force=True)
 
-    def run_to_exit(self, image: str, argv: list[str], timeout: float) -> CommandResult:
-        """Run ``argv`` (in place of the image's entrypoint) in the sandbox until it exits."""
+    def run_to_exit(self, image: str, argv: list[str] | None, timeout: float) -> CommandResult:
+        """Run ``argv`` (in place of the image's entrypoint; None keeps the image's own
+        command) in the sandbox until it exits."""
+        override = {"entrypoint": argv[:1], "command": argv[1:]} if argv else {}
         with (
-            self.sandboxed(image, entrypoint=argv[:1], command=argv[1:]) as container,
+            self.sandboxed(image, **override) as container,
             self._timed("runtime"),
-            self._translate(f"run {argv[0]} in {image}"),
+            self._translate(f"run {image}"),
         ):
             try:
                 status = container.wait(timeout=timeout)
@@ -489,26 +536,33 @@ class Engine:
         script = _PROBE_SCRIPT.format(url=url, seconds=int(within_s * 10))
         with self._timed("runtime"), self._translate("probe the app"):
             start = time.perf_counter()
-            probe = self.client.containers.run(
-                probe_image,
-                command=["sh", "-c", script],
-                detach=True,
-                labels=self.labels,
-                network_mode=f"container:{app.id}",
-                read_only=True,
-                mem_limit="64m",
-                pids_limit=64,
-                cap_drop=["ALL"],
-                security_opt=["no-new-privileges"],
-            )
+            output = "status=none (the app had already exited)"
             try:
-                probe.wait(timeout=within_s + 10)
-                output = probe.logs().decode(errors="replace")
-            except requests.exceptions.RequestException:
-                output = "status=none (the probe itself timed out)"
-            finally:
-                with contextlib.suppress(docker.errors.DockerException):
-                    probe.remove(force=True)
+                probe = self.client.containers.run(
+                    probe_image,
+                    command=["sh", "-c", script],
+                    detach=True,
+                    labels=self.labels,
+                    network_mode=f"container:{app.id}",
+                    read_only=True,
+                    mem_limit="64m",
+                    pids_limit=64,
+                    cap_drop=["ALL"],
+                    security_opt=["no-new-privileges"],
+                )
+            except docker.errors.APIError as e:
+                if e.status_code != 409:  # 409: no namespace to join, the app is gone
+                    raise
+                probe = None
+            if probe is not None:
+                try:
+                    probe.wait(timeout=within_s + 10)
+                    output = probe.logs().decode(errors="replace")
+                except requests.exceptions.RequestException:
+                    output = "status=none (the probe itself timed out)"
+                finally:
+                    with contextlib.suppress(docker.errors.DockerException):
+                        probe.remove(force=True)
             seconds = time.perf_counter() - start
             app.reload()
             state = app.attrs.get("State", {})
@@ -531,7 +585,7 @@ class Engine:
         selector = LABEL_MANAGED + "=true" if everything else f"{LABEL_RUN}={self.run_id}"
         removed: list[str] = []
         client = self.client
-        with self._timed("cleanup"):
+        with self._timed("cleanup"), self._translate("clean up after grading"):
             for container in client.containers.list(all=True, filters={"label": selector}):
                 with contextlib.suppress(docker.errors.NotFound):
                     container.remove(force=True)
@@ -648,6 +702,12 @@ def _split_tag(ref: str) -> tuple[str, str]:
 def _short(error: BaseException) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return text[:300]
+
+
+def _oci_reason(message: str) -> str:
+    """The useful end of runc's message, e.g. 'exec: "/app": stat /app: no such file or directory'."""
+    match = re.search(r"(exec: .*?)(?:: unknown|\"\)|$)", message)
+    return (match.group(1) if match else message).strip()[:200]
 
 
 def _looks_like_disk_full(text: str) -> bool:

@@ -13,13 +13,14 @@ from pathlib import Path
 from checks import dockerfile as dockerfile_module
 from checks import images
 from checks.dockerfile import Dockerfile, lines_for_history
-from checks.engine import BuildOutcome, CommandResult, Engine, ProbeResult, Progress
-from checks.errors import CheckError, NeedsBuildKit
+from checks.engine import BuildOutcome, CommandResult, ContainerWontStart, Engine, ProbeResult, Progress
+from checks.errors import CheckError, ImageUnavailable, NeedsBuildKit
 from checks.goals import Goal, GoalResult, ImageFacts, LayerInfo, Variant, evaluate
 from checks.lab import Exercise, Lab
 from checks.layers import FileIndex, scan_saved_image
 from checks.report import ExerciseReport
 
+MAX_SCAN_BYTES = 3_000_000_000  # larger images are refused, not read: no goal needs that much
 COMMENT_PREFIX = {".go": "//", ".js": "//", ".ts": "//", ".java": "//", ".py": "#"}
 
 
@@ -49,6 +50,12 @@ class LiveSubject:
 
     def files(self) -> FileIndex:
         if self._files is None:
+            if self.image().size > MAX_SCAN_BYTES:
+                raise CheckError(
+                    f"the image is {self.image().size_mb:,.0f} MB; the grader reads layers of at most "
+                    f"{MAX_SCAN_BYTES / 1e6:,.0f} MB", path=self.dockerfile.path,
+                    hint="look for a RUN that downloads or makes large files: `docker history` shows which",
+                )
             archive = self.engine.save(self.tag, self.workdir / "image.tar")
             self._files = scan_saved_image(archive)
             archive.unlink()
@@ -155,11 +162,21 @@ class LiveSubject:
                 f"exercise {self.exercise.name} has a runtime goal but no port",
                 path=self.exercise.lab_dir / "lab.toml",
             )
-        with self.engine.sandboxed(self.tag) as app:
-            return self.engine.probe_http(app, self.exercise.port, path, within_s, images.PROBE_IMAGE)
+        config = self.image().config
+        if not (config.get("Entrypoint") or config.get("Cmd")):
+            return ProbeResult(None, 0.0, False, None, "", "", problem="the image sets no ENTRYPOINT or CMD")
+        try:
+            with self.engine.sandboxed(self.tag) as app:
+                return self.engine.probe_http(app, self.exercise.port, path, within_s, images.PROBE_IMAGE)
+        except ContainerWontStart as e:
+            problem = f"the container could not start: {e}"
+            return ProbeResult(None, 0.0, False, None, str(e), "", problem=problem)
 
     def run_command(self, argv: list[str], timeout: float) -> CommandResult:
-        return self.engine.run_to_exit(self.tag, argv, timeout)
+        try:
+            return self.engine.run_to_exit(self.tag, argv, timeout)
+        except ContainerWontStart as e:
+            return CommandResult(127, f"the container could not start: {e}")
 
     def _facts(self, ref: str) -> ImageFacts:
         info = self.engine.inspect_image(ref)
@@ -174,6 +191,27 @@ class LiveSubject:
 
 def _without_cache_mounts(text: str) -> str:
     return re.sub(r"--mount=type=cache[^\s]*\s+", "", text)
+
+
+def _require_local_bases(engine: Engine, dockerfile: Dockerfile) -> None:
+    """Every FROM names a stage, scratch, or an image on this machine.
+
+    A missing image would make the builder go to a registry; unless pulling is enabled
+    (LAYERBYLAYER_PULL=missing), the grader stops first and says which line.
+    """
+    if images.PULL_POLICY == "missing":
+        return
+    for stage in dockerfile.stages:
+        base = stage.base
+        if base == "scratch" or "$" in base or dockerfile.stage(base) is not None:
+            continue
+        if not engine.image_exists(base):
+            known = ", ".join(sorted(images.catalog()))
+            raise ImageUnavailable(
+                f"FROM {base}: that image is not on this machine, and pulling is off",
+                path=dockerfile.path, line=stage.line,
+                hint=f"use an image from the course catalog ({known}), or run `nox -s images`",
+            )
 
 
 def grade_exercise(
@@ -195,6 +233,7 @@ def grade_exercise(
             path=exercise.lab_dir / "lab.toml",
             hint="install docker buildx (or use a Docker CLI before 23.0, which has BuildKit built in)",
         )
+    _require_local_bases(engine, dockerfile)
     build = engine.build(
         exercise.context,
         dockerfile_path,

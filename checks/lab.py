@@ -7,6 +7,7 @@ moved or renamed without editing its metadata.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 REPO_ROOT = Path(__file__).resolve().parent.parent
-LABS_DIR = REPO_ROOT / "labs"
+LABS_DIR = Path(os.environ.get("LAYERBYLAYER_LABS_DIR") or REPO_ROOT / "labs")
 _FOLDER = re.compile(r"^(\d\d)-([a-z0-9-]+)$")
 
 
@@ -33,6 +34,7 @@ class Exercise:
     build_network: str = "none"
     app_from: str | None = None  # another exercise whose app/ this one packages too
     needs_buildkit: bool = False  # RUN --mount and friends: the legacy builder cannot grade it
+    context_override: Path | None = None  # `grade --context DIR`: build from another folder
 
     @property
     def root(self) -> Path:
@@ -40,6 +42,8 @@ class Exercise:
 
     @property
     def context(self) -> Path:
+        if self.context_override is not None:
+            return self.context_override
         return self.lab_dir / (self.app_from or self.name) / "app"
 
     @property
@@ -100,12 +104,13 @@ class Lab:
 
 
 def all_labs(root: Path = LABS_DIR) -> list[Lab]:
-    return [load(p) for p in sorted(root.iterdir()) if _FOLDER.match(p.name) and p.is_dir()]
+    """Every graded lab. A chapter folder with only examples/ has no lab.toml yet."""
+    return [load(p) for p in lab_folders(root)]
 
 
 def lab_folders(root: Path = LABS_DIR) -> list[Path]:
-    """Lab folders by name alone, cheap enough for the noxfile to call at import."""
-    return [p for p in sorted(root.iterdir()) if _FOLDER.match(p.name) and p.is_dir()]
+    """Folders that hold a graded lab (NN-slug with a lab.toml)."""
+    return [p for p in sorted(root.iterdir()) if _FOLDER.match(p.name) and (p / "lab.toml").is_file()]
 
 
 def find(ref: str, root: Path = LABS_DIR) -> Lab:

@@ -59,8 +59,38 @@ def ensure_engine(say: Say) -> str:
     _write_daemon_json(say)
     _start_dockerd(say)
     version = _wait_until_ready(say)
+    limit_container_pids(say)
     say(f"Docker engine {version} is ready.")
     return version
+
+
+# Build steps run with no pids limit of their own, and a fork bomb in a student's RUN would
+# exhaust the machine's process table (32,768 here) before the build timeout fires. On an
+# engine this module started, cap the cgroups every container and every BuildKit step
+# lives under. Generous for any real build, fatal only to a runaway.
+PIDS_CGROUPS = {Path("/sys/fs/cgroup/pids/docker"): 8192, Path("/sys/fs/cgroup/pids/docker/buildkit"): 4096}
+
+
+def limit_container_pids(say: Say) -> None:
+    for cgroup, limit in PIDS_CGROUPS.items():
+        try:
+            cgroup.mkdir(exist_ok=True)
+            (cgroup / "pids.max").write_text(f"{limit}\n")
+        except OSError as e:
+            say(f"could not cap processes in {cgroup} ({e.strerror}); a fork bomb in a build "
+                "would only be stopped by the build timeout")
+            return
+    say(f"Capped processes: {PIDS_CGROUPS[Path('/sys/fs/cgroup/pids/docker')]} for all containers, "
+        f"{PIDS_CGROUPS[Path('/sys/fs/cgroup/pids/docker/buildkit')]} for BuildKit's build steps.")
+
+
+def build_pids_limit() -> int | None:
+    """The pids cap on BuildKit's build steps, or None where there is none (or no such cgroup)."""
+    try:
+        value = (Path("/sys/fs/cgroup/pids/docker/buildkit") / "pids.max").read_text().strip()
+    except OSError:
+        return None
+    return int(value) if value.isdigit() else None
 
 
 def apt_install(packages: list[str], say: Say) -> None:

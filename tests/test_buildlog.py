@@ -76,3 +76,20 @@ def test_legacy_fresh_images_skip_from_and_cache_hits() -> None:
     log = LEGACY.replace(" ---> Running in 22bb\n", " ---> Running in 22bb\n ---> 44dd44dd44dd\n")
     log = log.replace(" ---> Running in 33cc\n", " ---> Running in 33cc\n ---> 55ee55ee55ee\n")
     assert buildlog.legacy_fresh_images(log) == ["44dd44dd44dd", "55ee55ee55ee"]
+
+
+def test_log_buffer_stays_small_and_keeps_what_the_parsers_need() -> None:
+    log = buildlog.LogBuffer(head_bytes=100, tail_bytes=200)
+    log.add("#5 [builder 1/2] RUN yes\n")
+    for i in range(100_000):
+        log.add(f"#5 0.{i} y\n")
+        if i == 50_000:
+            log.add("#6 [builder 2/2] RUN true\n")
+    log.add("#6 CACHED\n")
+    text = log.text()
+    assert len(text) < 1_000
+    assert "bytes of build output left out" in text
+    assert [(s.text, s.cached) for s in buildlog.parse_buildkit(text)] == [
+        ("RUN yes", False),
+        ("RUN true", True),
+    ]

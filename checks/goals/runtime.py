@@ -14,12 +14,14 @@ def http_ok(path: str = "/", within_s: float = 5.0) -> Check:
         result = subject.probe(path, within_s)
         verdict = Verdict(measured={"status": result.status, "seconds": round(result.seconds, 2)})
         got = f"HTTP {result.status}" if result.status else "no answer"
-        if result.status is None and not result.app_running:
+        if result.problem:
+            got += f" ({result.problem})"
+        elif result.status is None and not result.app_running:
             got += f" (the app exited with code {result.app_exit_code})"
         verdict.expect(result.status == 200, f"HTTP 200 on {path} within {within_s:g} s", got)
         if verdict.failures and result.app_logs.strip():
             verdict.notes.append("the app's last log lines:\n" + result.app_logs.rstrip())
-        if verdict.failures and any(s in result.app_logs.lower() for s in _LOADER_SIGNS):
+        if verdict.failures and any(s in (result.app_logs + result.problem).lower() for s in _LOADER_SIGNS):
             verdict.notes.append(
                 "the binary could not start: a dynamically linked binary finds no C library on "
                 "scratch or distroless/static; build it with CGO_ENABLED=0"

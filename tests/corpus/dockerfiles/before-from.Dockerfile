@@ -1,0 +1,2 @@
+WORKDIR /src
+FROM alpine:3.20

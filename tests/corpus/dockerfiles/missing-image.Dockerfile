@@ -1,0 +1,2 @@
+FROM nosuch/image:1.0
+RUN true

@@ -1,0 +1,2 @@
+FORM golang:1.22-alpine
+RUN go version
