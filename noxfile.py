@@ -58,12 +58,27 @@ def clean(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Lint, then run the whole test suite against a real Docker engine."""
+    """Lint, then run the whole test suite against a real Docker engine and browser."""
     _course_env(session, "test", "lint")
-    session.run("ruff", "check", "checks", "tests", "labs", "noxfile.py")
+    session.run("ruff", "check", "checks", "tests", "labs", "tools", "noxfile.py")
     _checks(session, "engine")
+    # From Debian: the browser for the site tests, Compose for chapter 7, and the tools
+    # the chapter examples and the offline browser test call (jq, curl, ip).
+    _checks(session, "provision", "chromium", "docker-compose", "jq", "curl", "iproute2")
     _checks(session, "images")
+    session.run("python", "tools/mermaid.py")
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into site/ (`-- serve` serves it on 127.0.0.1:8000 instead)."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.run("python", "tools/mermaid.py")
+    if session.posargs[:1] == ["serve"]:
+        session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs[1:])
+    else:
+        session.run("mkdocs", "build", "--strict", *session.posargs)
 
 
 @nox.session

@@ -5,7 +5,7 @@ from checks import buildlog
 BUILDKIT = """\
 #1 [internal] load build definition from Dockerfile
 #1 DONE 0.0s
-#5 [builder 1/4] FROM docker.io/library/golang:1.22-alpine
+#5 [builder 1/4] FROM golang:1.22-alpine
 #5 DONE 0.0s
 #6 [builder 2/4] COPY go.mod ./
 #6 CACHED

@@ -1,0 +1,3 @@
+module peek
+
+go 1.22

@@ -1,0 +1,3 @@
+#!/bin/sh
+# The app: it reports what its dependency step left behind.
+echo "app running; $(cat /app/deps.txt)"
