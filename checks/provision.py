@@ -22,7 +22,9 @@ from checks.errors import EngineUnavailable
 DAEMON_JSON = {"bridge": "none", "iptables": False, "ip-forward": False, "ip-masq": False}
 DAEMON_JSON_PATH = Path("/etc/docker/daemon.json")
 LOG_DIR = Path(os.environ.get("LAYERBYLAYER_LOG_DIR", "/var/log/layer-by-layer"))
-READY_TIMEOUT_S = 90
+# After an unclean stop, dockerd first removes every stale network sandbox (seen here: over a
+# thousand, at about 14 a second), so a restart can take minutes before the API answers.
+READY_TIMEOUT_S = 420
 
 Say = Callable[[str], None]
 
@@ -161,11 +163,16 @@ def _start_dockerd(say: Say) -> None:
 
 
 def _wait_until_ready(say: Say) -> str:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
+    start = time.monotonic()
+    next_word = start + 15
+    while time.monotonic() - start < READY_TIMEOUT_S:
         version = engine_version()
         if version:
             return version
+        if time.monotonic() > next_word:
+            say(f"  still waiting for dockerd ({time.monotonic() - start:.0f} s; after an unclean stop it "
+                "first cleans up old network state)")
+            next_word += 15
         time.sleep(0.5)
     tail = ""
     log_path = LOG_DIR / "dockerd.log"

@@ -24,8 +24,13 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 # Quiet Chromium's own background traffic (updates, sync, field trials): none of it is the site's.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 OPEN_SHADOW_ROOTS = """
 const attach = Element.prototype.attachShadow;
@@ -62,8 +67,12 @@ def main(site: Path, report: Path, shots: Path) -> None:
             page.add_init_script(OPEN_SHADOW_ROOTS)
             outside: list[str] = []
             errors: list[str] = []
-            page.on("request", lambda r, out=outside: out.append(r.url)
-                    if urlparse(r.url).hostname not in ("127.0.0.1", None) else None)
+            page.on(
+                "request",
+                lambda r, out=outside: (
+                    out.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", None) else None
+                ),
+            )
             page.on("console", lambda m, errs=errors: errs.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e, errs=errors: errs.append(str(e)))
             page.goto(f"{base}/{page_path}", wait_until="networkidle")
@@ -75,9 +84,34 @@ def main(site: Path, report: Path, shots: Path) -> None:
             page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
             results.append({"page": page_path, **counts, "outside": outside, "errors": errors})
             page.close()
+        search = _search(browser, base, "multi-stage")
         browser.close()
     server.shutdown()
-    report.write_text(json.dumps(results, indent=2))
+    report.write_text(json.dumps({"pages": results, "search": search}, indent=2))
+
+
+def _search(browser: object, base: str, query: str) -> dict[str, object]:
+    """Type into Material's search box on the home page and read the results it lists.
+
+    The search index loads in a web worker; keystrokes typed before it is ready are not
+    searched again, so type the query afresh until results show (or give up).
+    """
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(f"{base}/index.html", wait_until="networkidle")
+    links: list[str] = []
+    for _ in range(5):
+        page.fill(".md-search__input", "")
+        page.type(".md-search__input", query, delay=50)
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=5_000)
+        except Exception:
+            continue
+        links = page.eval_on_selector_all(
+            ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
+        )
+        break
+    page.close()
+    return {"query": query, "results": links}
 
 
 if __name__ == "__main__":

@@ -151,14 +151,17 @@ def test_search_index_covers_every_chapter(built_site: Path) -> None:
 
 def test_every_page_renders_offline_in_a_real_browser(built_site: Path) -> None:
     report = ARTIFACTS / "browser.json"
+    report.unlink(missing_ok=True)  # a report from an earlier run must never pass for this one
     shots = ARTIFACTS / "screenshots"
     script = f"ip link set lo up && exec {sys.executable} tests/site_browser.py {built_site} {report} {shots}"
     done = subprocess.run(
         ["unshare", "--net", "sh", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=900
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    pages = json.loads(report.read_text())
+    result = json.loads(report.read_text())
+    pages = result["pages"]
     assert len(pages) >= len(PAGES)
+    assert any("chapters/08-multi-stage" in link for link in result["search"]["results"]), result["search"]
     for page in pages:
         assert page["svgs"] == page["blocks"], (
             f"{page['page']}: {page['blocks'] - page['svgs']} diagram(s) not drawn"
