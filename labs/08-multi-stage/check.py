@@ -34,6 +34,15 @@ BUILDS = goal("builds", "The image builds", 1, build.succeeds(),
               hint="read the failing step in the log above; the line number points at it")
 
 
+def builder_stage(hint: str, more: str = "") -> Goal:
+    return goal("stages", "Two stages, one named builder", 2, static.stages(min_count=2, named=("builder",)),
+                hint=hint, more=more)
+
+
+def non_root(hint: str, more: str = "") -> Goal:
+    return goal("non-root", "Runs as a non-root user", 1, image.non_root_user(), hint=hint, more=more)
+
+
 def serves(hint: str) -> Goal:
     return goal("serves", "Answers HTTP 200 on / within 5 s", 2, runtime.http_ok("/", within_s=5),
                 hint=hint)
@@ -42,13 +51,11 @@ def serves(hint: str) -> Goal:
 RUBRIC = {
     "go": [
         BUILDS,
-        goal("stages", "Two stages, one named builder", 2,
-             static.stages(min_count=2, named=("builder",)),
-             hint="add `AS builder` to the first FROM, then start a second stage with another "
-                  "FROM and take the binary with COPY --from=builder",
-             more="FROM golang:1.22-alpine AS builder at the top; after the go build line, "
-                  "FROM alpine:3.20 and COPY --from=builder /usr/local/bin/greeter "
-                  "/usr/local/bin/greeter"),
+        builder_stage("add `AS builder` to the first FROM, then start a second stage with another "
+                      "FROM and take the binary with COPY --from=builder",
+                      more="FROM golang:1.22-alpine AS builder at the top; after the go build line, "
+                           "FROM alpine:3.20 and COPY --from=builder /usr/local/bin/greeter "
+                           "/usr/local/bin/greeter"),
         goal("no-toolchain", "No Go toolchain in the final image", 2,
              image.files_absent(GO_TOOLCHAIN, "Go toolchain"),
              hint="the final stage must start FROM a runtime base (alpine:3.20), not from "
@@ -60,11 +67,10 @@ RUBRIC = {
              hint="everything in the final stage ships: keep it to the base, the binary and a user",
              more="build with CGO_ENABLED=0 -ldflags=\"-s -w\" and copy just that one file into "
                   "a stage FROM alpine:3.20"),
-        goal("non-root", "Runs as a non-root user", 1, image.non_root_user(),
-             hint="create a user in the runtime stage (adduser -D -H -u 10001 app) and "
-                  "switch to it with USER app",
-             more="RUN adduser -D -H -u 10001 app in the final stage, then USER app before the "
-                  "ENTRYPOINT"),
+        non_root("create a user in the runtime stage (adduser -D -H -u 10001 app) and "
+                 "switch to it with USER app",
+                 more="RUN adduser -D -H -u 10001 app in the final stage, then USER app before the "
+                      "ENTRYPOINT"),
         serves("run the binary with an exec-form ENTRYPOINT or CMD; on a minimal base build it "
                "with CGO_ENABLED=0 so it needs no C library"),
     ],
@@ -134,10 +140,8 @@ RUBRIC = {
     ],
     "java": [
         BUILDS,
-        goal("stages", "Two stages, one named builder", 2,
-             static.stages(min_count=2, named=("builder",)),
-             hint="add `AS builder` to the JDK stage, then start a second stage FROM "
-                  "eclipse-temurin:17-jre-alpine and take the jar with COPY --from=builder"),
+        builder_stage("add `AS builder` to the JDK stage, then start a second stage FROM "
+                      "eclipse-temurin:17-jre-alpine and take the jar with COPY --from=builder"),
         goal("no-javac", "No javac in the final image", 2, image.files_absent(JDK_TOOLS, "Java compiler"),
              hint="the final stage must start FROM a JRE (eclipse-temurin:17-jre-alpine), not "
                   "from the JDK; a JRE can run the jar and cannot compile"),
@@ -145,25 +149,21 @@ RUBRIC = {
              image.size(max_fraction_of_build_stage=0.65),
              hint="the runtime's base is nearly all of the size: start the final stage FROM "
                   "eclipse-temurin:17-jre-alpine, not the JDK, and copy only the jar into it"),
-        goal("non-root", "Runs as a non-root user", 1, image.non_root_user(),
-             hint="create a user in the runtime stage (adduser -D -H -u 10001 app) and "
-                  "switch to it with USER app"),
+        non_root("create a user in the runtime stage (adduser -D -H -u 10001 app) and "
+                 "switch to it with USER app"),
         serves("run the jar with an exec-form ENTRYPOINT or CMD, such as "
                '["java", "-jar", "/opt/app/greeter.jar"]; the JRE puts java on PATH'),
     ],
     "python": [
         BUILDS,
-        goal("stages", "Two stages, one named builder", 2,
-             static.stages(min_count=2, named=("builder",)),
-             hint="add `AS builder` to the first FROM, then start a second FROM python:3.11-slim "
-                  "and take the installed packages with COPY --from=builder"),
+        builder_stage("add `AS builder` to the first FROM, then start a second FROM python:3.11-slim "
+                      "and take the installed packages with COPY --from=builder"),
         goal("no-compiler", "No C compiler or python3-dev headers in the final image", 2,
              image.files_absent(C_BUILD_TOOLS, "C compiler or Python headers"),
              hint="keep apt-get install gcc ... python3-dev in the builder only; in the final "
                   "stage copy just the venv (or wheels) that pip built"),
-        goal("non-root", "Runs as a non-root user", 1, image.non_root_user(),
-             hint="create a user in the final stage (useradd --system --uid 10001 app) and "
-                  "switch to it with USER app"),
+        non_root("create a user in the final stage (useradd --system --uid 10001 app) and "
+                 "switch to it with USER app"),
         goal("small", "At most 60% of its build stage", 2,
              image.size(max_fraction_of_build_stage=0.60),
              hint="the compiler and headers are most of the build stage: the final stage should "
