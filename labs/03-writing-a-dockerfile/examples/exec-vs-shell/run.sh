@@ -21,7 +21,7 @@ for form in exec-form shell-form; do
   name="$prefix-$form"
   docker run -d --name "$name" --network none "$name" >/dev/null
   for _ in $(seq 1 50); do  # wait until the worker has started
-    docker logs "$name" 2>&1 | grep -q started && break
+    docker logs "$name" 2>&1 | grep started >/dev/null && break
     sleep 0.1
   done
   echo "== $form: CMD is $(docker image inspect -f '{{json .Config.Cmd}}' "$name")"

@@ -24,7 +24,7 @@ careful=$(compose ps -q careful)
 
 shows() {  # shows WHERE COMMAND...: does the output of COMMAND contain the password? yes/no
     local where=$1; shift
-    if "$@" 2>/dev/null | grep -q "$DB_PASSWORD"; then
+    if "$@" 2>/dev/null | grep "$DB_PASSWORD" >/dev/null; then
         echo "  yes  $where"
     else
         echo "  no   $where"

@@ -46,7 +46,7 @@ curl -fsS -X POST "$url/jobs?text=hello+from+the+host"
 echo "== profile 'load': a service that only runs when asked for"
 compose --profile load run --rm loadgen 2>/dev/null
 for _ in $(seq 30); do
-    curl -fsS "$url/" | grep -q '^4 job(s), 4 done' && break
+    curl -fsS "$url/" | grep '^4 job(s), 4 done' >/dev/null && break
     sleep 1
 done
 page=$(curl -fsS "$url/")
@@ -57,7 +57,7 @@ echo "== the token is a mounted file, not an environment variable"
 store_id=$(compose ps -q store)
 docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$store_id"
 docker inspect -f '{{range .Mounts}}{{.Type}} {{.Source}} -> {{.Destination}}{{println}}{{end}}' "$store_id"
-if docker inspect "$store_id" | grep -q "$(cat "$STORE_TOKEN_FILE")"; then
+if docker inspect "$store_id" | grep "$(cat "$STORE_TOKEN_FILE")" >/dev/null; then
     echo "the token leaked into docker inspect" >&2; exit 1
 fi
 
@@ -78,7 +78,7 @@ compose down
 docker volume ls --filter "name=${project}_" --format '{{.Name}}'
 compose up -d 2>/dev/null
 wait_healthy web
-curl -fsS "http://$(compose port web 8000)/" | head -1
+curl -fsS "http://$(compose port web 8000)/" | sed -n '1p'
 
 echo "== down -v --rmi local removes containers, networks, the volume and the built images"
 compose --profile load down -v --rmi local

@@ -37,7 +37,7 @@ inspect() {
       echo "  token found in layer $(basename "$(dirname "$layer")" | cut -c1-12): $(tar -tf "$layer" | grep -v '/$' | tr '\n' ' ')"
     fi
     # `rm` in a later step adds a whiteout marker: it hides the file, and deletes nothing.
-    if tar -tf "$layer" | grep -q '\.wh\.'; then
+    if tar -tf "$layer" | grep '\.wh\.' >/dev/null; then
       echo "  whiteout in layer $(basename "$(dirname "$layer")" | cut -c1-12): $(tar -tf "$layer" | grep '\.wh\.' | tr '\n' ' ')"
     fi
   done

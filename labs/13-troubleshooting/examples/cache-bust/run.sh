@@ -32,7 +32,7 @@ for variant in bad good; do
 done
 
 echo "== diagnosis: docker history records each RUN with the build args it saw"
-docker history --no-trunc --format '{{.CreatedSince}}	{{.CreatedBy}}' "$P-cache:bad" | head -n 4 |
+docker history --no-trunc --format '{{.CreatedSince}}	{{.CreatedBy}}' "$P-cache:bad" | sed -n '1,4p' |
   cut -c1-100 | sed 's/^/  /'
 
 echo "== the opposite trap: RUN date is cached, so its 'timestamp' goes stale"

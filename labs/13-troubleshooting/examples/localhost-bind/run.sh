@@ -19,7 +19,7 @@ start() {   # start the app with the given extra flags; print the host port it g
   docker rm -f "$P-app" >/dev/null 2>&1 || true
   docker run -d --name "$P-app" --network "$P-net" -p 127.0.0.1::8080 "$@" "$P-loopback" >/dev/null
   for _ in $(seq 1 50); do  # until the app has said it is listening
-    docker logs "$P-app" 2>&1 | grep -q listening && break
+    docker logs "$P-app" 2>&1 | grep listening >/dev/null && break
     sleep 0.2
   done
   docker port "$P-app" 8080/tcp | head -n1 | sed 's/.*://'

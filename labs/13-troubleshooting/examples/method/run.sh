@@ -35,7 +35,7 @@ docker events --since "$since" --until "$(( $(date +%s) + 1 ))" --filter type=co
   awk -v id="$(docker inspect -f '{{.Id}}' "$NAME")" '$2 == id { print "  " $1 ($3 != "" ? " (exitCode " $3 ")" : "") }'
 
 echo "== 4. docker history: which step of the image set that path?"
-docker history --no-trunc --format '{{.CreatedBy}}' "$P-method" | head -n 6 | cut -c1-80 | sed 's/^/  /'
+docker history --no-trunc --format '{{.CreatedBy}}' "$P-method" | sed -n '1,6p' | cut -c1-80 | sed 's/^/  /'
 
 echo "== 5. docker diff: what did it change before it exited?"
 docker diff "$NAME" | sed 's/^/  /'
