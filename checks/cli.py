@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("exercises", nargs="*", help="exercise names; all when omitted")
     which = grade.add_mutually_exclusive_group()
     which.add_argument("--solution", action="store_true", help="grade the reference solution")
-    which.add_argument("--dockerfile", type=Path, help="grade this Dockerfile instead of starter/")
+    which.add_argument("--dockerfile", type=Path,
+                       help="grade this file (Dockerfile, run.sh or compose.yaml) instead of starter/")
     grade.add_argument("--context", type=Path, help="build from this folder instead of the exercise's app/")
     grade.add_argument("--json", type=Path, metavar="PATH", help="also write a JSON report here")
     grade.add_argument("--keep", action="store_true", help="keep the graded images afterwards")
@@ -72,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--hint", action="store_true",
                        help="after grading, the next hint for the first failing goal")
     grade.add_argument("--diff", action="store_true",
-                       help="once an exercise passes, show your Dockerfile beside the solution")
+                       help="once an exercise passes, show your file beside the solution")
     grade.add_argument("--reset", action="store_true",
                        help="restore the starter as shipped (your version is backed up)")
     grade.add_argument("--yes", action="store_true", help="answer yes to --reset's question")

@@ -116,6 +116,29 @@ class CommandResult:
 
 
 @dataclass(frozen=True)
+class ScriptResult:
+    exit_code: int | None  # None when it was killed at its deadline
+    output: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class NamedObjects:
+    """What a graded script left on the engine, each as ``docker inspect`` describes it."""
+
+    containers: tuple[dict[str, Any], ...] = ()
+    networks: tuple[dict[str, Any], ...] = ()
+    volumes: tuple[dict[str, Any], ...] = ()
+    images: tuple[str, ...] = ()
+
+    def describe(self) -> list[str]:
+        return ([f"container {c['Name'].lstrip('/')}" for c in self.containers]
+                + [f"network {n['Name']}" for n in self.networks]
+                + [f"volume {v['Name']}" for v in self.volumes]
+                + [f"image {i}" for i in self.images])
+
+
+@dataclass(frozen=True)
 class ProbeResult:
     status: int | None  # the HTTP status, or None when nothing answered
     seconds: float
@@ -577,6 +600,116 @@ class Engine:
             logs,
             output,
         )
+
+    # -- scripts and compose files (labs 06, 07, 09) -------------------------------------------
+    #
+    # There the student writes what runs Docker (a run script, a compose file), so the grader
+    # runs it with a name prefix unique to this run and then looks at what it made. Objects are
+    # found by that prefix (or by Compose's project label), not by our labels, which the
+    # student's commands cannot carry.
+
+    @property
+    def prefix(self) -> str:
+        """The name prefix a graded script gives everything it creates (``$LBL_PREFIX``)."""
+        return f"lbl-{self.run_id}"
+
+    def run_script(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> ScriptResult:
+        """Run a student's script to its end; at the deadline its whole process group is killed."""
+        start = time.perf_counter()
+        full_env = {**os.environ, "LBL_PREFIX": self.prefix, "COMPOSE_PROJECT_NAME": self.prefix, **env}
+        with self._timed("script"):
+            try:
+                proc = subprocess.Popen(argv, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+                                        errors="replace", start_new_session=True)
+            except OSError as e:
+                raise CheckError(f"could not run {argv[0]}: {e.strerror}", path=Path(argv[-1])) from e
+            # Read as it comes, into a bounded buffer: a script may print without end.
+            log = buildlog.LogBuffer(head_bytes=16 * 1024, tail_bytes=64 * 1024)
+            assert proc.stdout is not None
+            reader = threading.Thread(target=lambda: [log.add(line) for line in proc.stdout], daemon=True)
+            reader.start()
+            try:
+                code: int | None = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                code = None
+            _kill_group(proc)  # a background child of the script must not outlive it
+            reader.join(5)
+        return ScriptResult(code, log.text(), time.perf_counter() - start)
+
+    def compose_command(self) -> list[str]:
+        """`docker compose` where the plugin exists, else Debian's `docker-compose`."""
+        for argv in (["docker", "compose"], ["docker-compose"]):
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                if subprocess.run([*argv, "version"], capture_output=True, timeout=30).returncode == 0:
+                    return argv
+        raise CheckError("neither `docker compose` nor `docker-compose` is installed",
+                         hint="install Docker's compose plugin, or on Debian: apt-get install docker-compose")
+
+    def named_objects(self, prefix: str | None = None) -> NamedObjects:
+        """Containers, networks, volumes and images named with ``prefix`` (default: this run's),
+        or made by a Compose project of that name."""
+        prefix = prefix or self.prefix
+        api = self.client.api
+        project = {"label": f"com.docker.compose.project={prefix}"}
+
+        def ours(names: list[str]) -> bool:
+            return any(n.lstrip("/").startswith(prefix) for n in names)
+
+        with self._translate("list what the script created"):
+            containers = {c["Id"]: c for c in api.containers(all=True) if ours(c.get("Names") or [])}
+            containers.update({c["Id"]: c for c in api.containers(all=True, filters=project)})
+            networks = {n["Id"]: n for n in api.networks() if ours([n["Name"]])}
+            networks.update({n["Id"]: n for n in api.networks(filters=project)})
+            all_volumes = api.volumes().get("Volumes") or []
+            volumes = {v["Name"]: v for v in all_volumes if ours([v["Name"]])}
+            volumes.update({v["Name"]: v for v in api.volumes(filters=project).get("Volumes") or []})
+            images = [i for i in api.images() if ours(i.get("RepoTags") or [])]
+        return NamedObjects(
+            containers=tuple(api.inspect_container(i) for i in containers),
+            networks=tuple(api.inspect_network(i) for i in networks),
+            volumes=tuple(volumes.values()),
+            images=tuple(t for i in images for t in i.get("RepoTags") or [] if t.startswith(prefix)),
+        )
+
+    def remove_named(self, prefix: str | None = None) -> list[str]:
+        """Remove what ``named_objects`` finds: the grader's own cleanup after a script."""
+        found = self.named_objects(prefix)
+        api = self.client.api
+        removed: list[str] = []
+        gone = (docker.errors.NotFound, docker.errors.APIError)
+        with self._timed("cleanup"), self._translate("clean up after the script"):
+            for c in found.containers:
+                with contextlib.suppress(*gone):
+                    api.remove_container(c["Id"], force=True, v=True)
+                    removed.append(f"container {c['Name'].lstrip('/')}")
+            for n in found.networks:
+                with contextlib.suppress(*gone):
+                    api.remove_network(n["Id"])
+                    removed.append(f"network {n['Name']}")
+            for v in found.volumes:
+                with contextlib.suppress(*gone):
+                    api.remove_volume(v["Name"], force=True)
+                    removed.append(f"volume {v['Name']}")
+            for ref in found.images:
+                with contextlib.suppress(*gone):
+                    api.remove_image(ref, force=True, noprune=True)
+                    removed.append(f"image {ref}")
+        return removed
+
+    def exec_in(self, container: str, argv: list[str], timeout: float = 20) -> CommandResult:
+        """Run ``argv`` inside a running container (``docker exec``) and wait for it."""
+        with self._timed("runtime"), self._translate(f"run a command in {container}"):
+            api = self.client.api
+            exec_id = api.exec_create(container, argv)["Id"]
+            result: list[bytes] = []
+            reader = threading.Thread(target=lambda: result.append(api.exec_start(exec_id)), daemon=True)
+            reader.start()
+            reader.join(timeout)
+            if reader.is_alive():
+                return CommandResult(None, "")
+            code = api.exec_inspect(exec_id).get("ExitCode")
+        return CommandResult(code, (result[0] if result else b"").decode(errors="replace"))
 
     # -- cleanup ------------------------------------------------------------------------------
 

@@ -23,6 +23,9 @@ FORMAT_VERSION = 1
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LABS_DIR = Path(os.environ.get("LAYERBYLAYER_LABS_DIR") or REPO_ROOT / "labs")
 _FOLDER = re.compile(r"^(\d\d)-([a-z0-9-]+)$")
+# What the student edits, by exercise kind: a Dockerfile is built, a script or a compose
+# file is run (see checks/scripted.py).
+FILE_OF_KIND = {"dockerfile": "Dockerfile", "script": "run.sh", "compose": "compose.yaml"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class Exercise:
     app_from: str | None = None  # another exercise whose app/ this one packages too
     needs_buildkit: bool = False  # RUN --mount and friends: the legacy builder cannot grade it
     context_override: Path | None = None  # `grade --context DIR`: build from another folder
+    kind: str = "dockerfile"  # one of FILE_OF_KIND
+
+    @property
+    def file(self) -> str:
+        return FILE_OF_KIND[self.kind]
 
     @property
     def root(self) -> Path:
@@ -48,11 +56,11 @@ class Exercise:
 
     @property
     def starter(self) -> Path:
-        return self.root / "starter" / "Dockerfile"
+        return self.root / "starter" / self.file
 
     @property
     def solution(self) -> Path:
-        return self.root / "solution" / "Dockerfile"
+        return self.root / "solution" / self.file
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ def load(folder: Path) -> Lab:
                 build_network=str(ex.get("build_network", "none")),
                 app_from=str(ex["app_from"]) if "app_from" in ex else None,
                 needs_buildkit=bool(ex.get("needs_buildkit", False)),
+                kind=_kind(ex.get("kind", "dockerfile"), meta_path),
             )
             for ex in meta["exercises"]
         )
@@ -167,6 +176,13 @@ def load(folder: Path) -> Lab:
         )
     except (KeyError, TypeError, ValueError) as e:
         raise LabError(f"lab.toml is missing or mistypes a field: {e}", path=meta_path) from e
+
+
+def _kind(value: object, meta_path: Path) -> str:
+    if value not in FILE_OF_KIND:
+        kinds = ", ".join(FILE_OF_KIND)
+        raise LabError(f"an exercise's kind is one of {kinds}, got {value!r}", path=meta_path)
+    return str(value)
 
 
 def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:

@@ -25,7 +25,7 @@ def hint_levels(goal: Goal, student: Path, solution: Path) -> list[str]:
         levels.append(goal.more)
     missing = solution_lines_missing(student, solution)
     shown = "\n".join(f"  {line}" for line in missing) if missing else "  (none: compare the order of steps)"
-    levels.append(f"lines of the reference solution that your Dockerfile does not have yet:\n{shown}")
+    levels.append(f"lines of the reference solution that your file does not have yet:\n{shown}")
     return levels
 
 
@@ -87,7 +87,7 @@ def reset(lab: Lab, exercise: Exercise, confirm: Callable[[str], bool], repo: Pa
     if not confirm(f"{relative} has your changes. Replace it with the starter as shipped?"):
         return "left as it is"
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    backup = state_dir() / "backups" / lab.id / exercise.name / f"Dockerfile.{stamp}"
+    backup = state_dir() / "backups" / lab.id / exercise.name / f"{exercise.file}.{stamp}"
     backup.parent.mkdir(parents=True, exist_ok=True)
     if exercise.starter.exists():
         shutil.copy2(exercise.starter, backup)

@@ -130,7 +130,7 @@ def goal(id: str, title: str, points: int, check: Check, hint: str, more: str = 
 
 
 def evaluate(goal: Goal, subject: Subject) -> GoalResult:
-    if goal.check.needs_image and subject.build.image_id is None:
+    if goal.check.needs_image and (subject.build is None or subject.build.image_id is None):
         return GoalResult(
             goal.id, goal.title, "fail", goal.points, 0, "not checked: the image did not build", goal.hint
         )

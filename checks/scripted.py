@@ -1,0 +1,100 @@
+"""Grading an exercise whose file is run, not built: a run script or a compose file.
+
+The student's file is copied, with the exercise's ``app/`` folder, into a temporary
+folder and run from there with ``$LBL_PREFIX`` (and ``COMPOSE_PROJECT_NAME``) set to a
+prefix unique to this grading run. Goals then look at what it created, by that prefix.
+Whatever it left is removed by prefix when grading ends, whatever the goals said.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checks.engine import CommandResult, Engine, NamedObjects, Progress, ScriptResult
+from checks.errors import CheckError
+from checks.goals import Goal, GoalResult, evaluate
+from checks.lab import Exercise, Lab
+from checks.report import ExerciseReport
+
+SCRIPT_TIMEOUT_S = 180
+
+
+@dataclass
+class ScriptSubject:
+    """What goals see of a script or compose exercise. ``build`` is None: nothing is built
+    by the grader itself, so image goals do not apply."""
+
+    engine: Engine
+    exercise: Exercise
+    file: Path  # the student's file, as graded
+    workdir: Path  # where it runs: a copy of app/ with the file beside it
+    progress: Progress | None = None
+    build: None = None
+    _runs: dict[tuple[str, ...], ScriptResult] = field(default_factory=dict)
+
+    @property
+    def prefix(self) -> str:
+        return self.engine.prefix
+
+    def command(self, *args: str) -> list[str]:
+        """How the file runs: ``bash run.sh ARGS`` or ``<compose> -f compose.yaml ARGS``."""
+        if self.exercise.kind == "compose":
+            return [*self.engine.compose_command(), "-f", self.exercise.file, *args]
+        return ["bash", self.exercise.file, *args]
+
+    def run(self, *args: str, timeout: float = SCRIPT_TIMEOUT_S, once: bool = True) -> ScriptResult:
+        """Run the file with ``args``. With ``once``, a second goal asking for the same run
+        gets the first result, so ``up`` is not done twice."""
+        key = tuple(args)
+        if once and key in self._runs:
+            return self._runs[key]
+        if self.progress:
+            self.progress(f"running {' '.join(['$', *self.command(*args)])}")
+        result = self.engine.run_script(self.command(*args), self.workdir, {}, timeout)
+        self._runs[key] = result
+        return result
+
+    def objects(self) -> NamedObjects:
+        return self.engine.named_objects()
+
+    def exec_in(self, container: str, argv: list[str], timeout: float = 20) -> CommandResult:
+        return self.engine.exec_in(container, argv, timeout)
+
+
+def grade_scripted(
+    engine: Engine,
+    lab: Lab,
+    exercise: Exercise,
+    goals: list[Goal],
+    path: Path,
+    *,
+    standins: list[str],
+    progress: Progress | None = None,
+) -> ExerciseReport:
+    if not path.is_file():
+        raise CheckError(f"there is no {exercise.file} to grade", path=path)
+    workdir = Path(tempfile.mkdtemp(prefix=f"lbl-{engine.run_id}-"))
+    try:
+        shutil.copytree(exercise.context, workdir, symlinks=True, dirs_exist_ok=True)
+        shutil.copyfile(path, workdir / exercise.file)
+        subject = ScriptSubject(engine, exercise, path, workdir, progress)
+        results: list[GoalResult] = [evaluate(g, subject) for g in goals]  # type: ignore[arg-type]
+        runner = "bash" if exercise.kind == "script" else " ".join(engine.compose_command())
+        return ExerciseReport(
+            lab=lab.id,
+            exercise=exercise.name,
+            dockerfile=str(path),
+            builder=runner,
+            standins=list(standins),
+            goals=results,
+            measured={f"{'_'.join(k) or 'run'}_seconds": round(r.seconds, 2)
+                      for k, r in subject._runs.items()},
+        )
+    finally:
+        engine.remove_named()
+        with contextlib.suppress(OSError):
+            shutil.rmtree(workdir)
