@@ -18,6 +18,8 @@ import tarfile
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -711,6 +713,72 @@ class Engine:
             code = api.exec_inspect(exec_id).get("ExitCode")
         return CommandResult(code, (result[0] if result else b"").decode(errors="replace"))
 
+    # -- a private registry on loopback (lab 09) -------------------------------------------------
+
+    def start_registry(self, image: str, htpasswd: Path | None = None, within_s: float = 30) -> str:
+        """Start ``image`` (a registry:2) on a network of our own, published on a free port of
+        127.0.0.1 only, and return its address. Its storage is a tmpfs: pushed data dies with it."""
+        name = f"lbl-{self.run_id}-registry"
+        env: dict[str, str] = {}
+        volumes: dict[str, dict[str, str]] = {}
+        if htpasswd is not None:
+            env = {"REGISTRY_AUTH": "htpasswd", "REGISTRY_AUTH_HTPASSWD_REALM": "layer-by-layer",
+                   "REGISTRY_AUTH_HTPASSWD_PATH": "/auth/htpasswd"}
+            volumes = {str(htpasswd.parent): {"bind": "/auth", "mode": "ro"}}
+        with self._timed("runtime"), self._translate(f"start a registry from {image}"):
+            # The engine has no default bridge: a published port needs a network of our own.
+            network = self.client.networks.create(name, labels=self.labels)
+            container = self.client.containers.run(
+                image, detach=True, name=name, labels=self.labels, network=network.name,
+                ports={"5000/tcp": ("127.0.0.1", None)}, environment=env, volumes=volumes,
+                tmpfs={"/var/lib/registry": "size=512m"}, mem_limit="256m", pids_limit=256,
+                cap_drop=["ALL"], security_opt=["no-new-privileges"], read_only=True,
+                log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
+            )
+            container.reload()
+            port = container.attrs["NetworkSettings"]["Ports"]["5000/tcp"][0]["HostPort"]
+        address = f"127.0.0.1:{port}"
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            # docker-proxy accepts connections before the registry listens: ask for /v2/ itself.
+            try:
+                no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+                no_proxy.open(f"http://{address}/v2/", timeout=2).close()
+                return address
+            except urllib.error.HTTPError as e:
+                if e.code == 401:  # answering, and asking for the credentials it should
+                    return address
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise CheckError(f"the course's registry did not answer on {address} within {within_s:g} s",
+                         hint="see `docker logs " + name + "`; is registry:2 a working image here?")
+
+    def stop_registry(self) -> None:
+        """Remove the registry ``start_registry`` made, with its network and its data."""
+        name = f"lbl-{self.run_id}-registry"
+        api = self.client.api
+        with self._timed("cleanup"), self._translate("remove the course's registry"):
+            for remove in (lambda: api.remove_container(name, force=True, v=True),
+                           lambda: api.remove_network(name)):
+                with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+                    remove()
+
+    def remove_images_named(self, repository_prefix: str) -> list[str]:
+        """Remove every tag and digest reference starting with ``repository_prefix`` (what a
+        script pushed to, or pulled from, the course's registry)."""
+        api = self.client.api
+        removed: list[str] = []
+        with self._timed("cleanup"), self._translate("remove the registry's images"):
+            for image in api.images():
+                refs = [*(image.get("RepoTags") or []), *(image.get("RepoDigests") or [])]
+                for ref in refs:
+                    if ref.startswith(repository_prefix):
+                        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+                            api.remove_image(ref, noprune=True)
+                            removed.append(f"image {ref}")
+        return removed
+
     # -- cleanup ------------------------------------------------------------------------------
 
     def cleanup(self, *, everything: bool = False, keep_images: bool = False) -> list[str]:
@@ -759,6 +827,9 @@ class Engine:
             # gone that parent is dangling (no tag, no child) and is ours to remove; one
             # still under another run's image has a child and is not listed.
             for image in api.images(filters={"label": f"{LABEL_MANAGED}=true", "dangling": True}):
+                owner = (image.get("Labels") or {}).get(LABEL_RUN)
+                if owner and owner != self.run_id and not everything:
+                    continue  # another grader's image, untagged for a moment while it is built
                 with contextlib.suppress(*gone):
                     api.remove_image(image["Id"], noprune=True)
                     removed.append(f"image {image['Id'][7:19]} (intermediate)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,11 @@ class ScriptSubject:
     workdir: Path  # where it runs: a copy of app/ with the file beside it
     progress: Progress | None = None
     build: None = None
+    # What goals set up before the first run (an image built, a registry started) adds to
+    # ``env`` and registers how to undo it in ``on_cleanup``; both outlive a single goal.
+    env: dict[str, str] = field(default_factory=dict)
+    on_cleanup: list[Callable[[], object]] = field(default_factory=list)
+    prepared: dict[str, object] = field(default_factory=dict)
     _runs: dict[tuple[str, ...], ScriptResult] = field(default_factory=dict)
 
     @property
@@ -54,7 +60,7 @@ class ScriptSubject:
             return self._runs[key]
         if self.progress:
             self.progress(f"running {' '.join(['$', *self.command(*args)])}")
-        result = self.engine.run_script(self.command(*args), self.workdir, {}, timeout)
+        result = self.engine.run_script(self.command(*args), self.workdir, self.env, timeout)
         self._runs[key] = result
         return result
 
@@ -78,10 +84,12 @@ def grade_scripted(
     if not path.is_file():
         raise CheckError(f"there is no {exercise.file} to grade", path=path)
     workdir = Path(tempfile.mkdtemp(prefix=f"lbl-{engine.run_id}-"))
+    cleanups: list[Callable[[], object]] = []
     try:
         shutil.copytree(exercise.context, workdir, symlinks=True, dirs_exist_ok=True)
         shutil.copyfile(path, workdir / exercise.file)
         subject = ScriptSubject(engine, exercise, path, workdir, progress)
+        cleanups = subject.on_cleanup
         results: list[GoalResult] = [evaluate(g, subject) for g in goals]  # type: ignore[arg-type]
         runner = "bash" if exercise.kind == "script" else " ".join(engine.compose_command())
         return ExerciseReport(
@@ -95,6 +103,8 @@ def grade_scripted(
                       for k, r in subject._runs.items()},
         )
     finally:
+        for undo in reversed(cleanups):
+            undo()
         engine.remove_named()
         with contextlib.suppress(OSError):
             shutil.rmtree(workdir)
