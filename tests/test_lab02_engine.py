@@ -96,9 +96,8 @@ def test_wasted_bytes_agree_with_dive_on_overwrites_and_deleted_directories(
     engine: Engine, tmp_path: Path
 ) -> None:
     (tmp_path / "Dockerfile").write_text(MIXED)
-    outcome = engine.build(tmp_path, tmp_path / "Dockerfile", f"lbl/02-mixed:{engine.run_id}")
-    assert outcome.image_id is not None, outcome.error
-    report = _grade(engine, tmp_path / "Dockerfile", "same-layer")  # same context is irrelevant
+    # Graded as a same-layer answer: MIXED copies nothing, so the exercise's context is unused.
+    report = _grade(engine, tmp_path / "Dockerfile", "same-layer")
     ours = _goal(report, "no-waste").measured
     theirs = _dive_wasted_bytes(_tag(engine, "same-layer"), tmp_path / "dive.json")
     assert abs(ours["wasted_bytes"] - theirs) <= 0.01 * theirs
