@@ -156,6 +156,16 @@ class LiveSubject:
             )
         return self._variants[variant]
 
+    def variant_image(self, variant: Variant) -> ImageFacts | None:
+        """The image a variant built (another --target, say), or None when it did not build."""
+        outcome = self.variant(variant)
+        return self._facts(outcome.image_id) if outcome.image_id else None
+
+    def base_image(self) -> ImageFacts | None:
+        """The image the final stage is built on; None on scratch."""
+        root = self.dockerfile.stage_chain(self.dockerfile.final)[0].base
+        return None if root == "scratch" else self._facts(root)
+
     def probe(self, path: str, within_s: float) -> ProbeResult:
         if self.exercise.port is None:
             raise CheckError(
@@ -186,6 +196,7 @@ class LiveSubject:
             config=info.get("Config") or {},
             history=tuple(self.engine.history(ref)),
             layer_count=len(info.get("RootFS", {}).get("Layers", [])),
+            diff_ids=tuple(info.get("RootFS", {}).get("Layers", [])),
         )
 
 

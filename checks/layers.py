@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import tarfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -27,6 +28,15 @@ class FileEntry:
     target: str = ""
 
 
+@dataclass(frozen=True)
+class RawEntry:
+    """One member of one layer tar as stored, whiteout markers included (for wasted bytes)."""
+
+    path: str  # normalised like FileEntry.path; a whiteout keeps its ".wh." name
+    size: int
+    is_dir: bool
+
+
 @dataclass
 class FileIndex:
     """The merged filesystem of an image, and small files' contents when asked for."""
@@ -36,6 +46,7 @@ class FileIndex:
     layer_origins: list[str] = field(default_factory=list)  # what created each layer
     history_empty: list[bool] = field(default_factory=list)  # per history entry: made no layer?
     contents: dict[str, bytes] = field(default_factory=dict)
+    layer_entries: list[list[RawEntry]] = field(default_factory=list)  # each layer's tar, bottom first
 
     def matching(self, pattern: str) -> list[FileEntry]:
         """Entries whose path matches a glob; ``**/`` also matches at the top level."""
@@ -83,10 +94,13 @@ def _member(outer: tarfile.TarFile, name: str):
 
 
 def _apply_layer(index: FileIndex, layer: tarfile.TarFile, number: int, keep: tuple[str, ...]) -> None:
+    raw: list[RawEntry] = []
+    index.layer_entries.append(raw)
     for member in layer:
         path = _normalise(member.name)
         if not path:
             continue
+        raw.append(RawEntry(path, member.size, member.isdir()))
         name = PurePosixPath(path).name
         parent = str(PurePosixPath(path).parent)
         if name == OPAQUE:
@@ -135,3 +149,103 @@ def passwd_uid(index: FileIndex, user: str) -> int | None:
         if len(fields) >= 3 and fields[0] == user and fields[2].isdigit():
             return int(fields[2])
     return None
+
+
+@dataclass(frozen=True)
+class WastedPath:
+    path: str
+    copies: int  # how many layers hold this path (a whiteout counts as one)
+    size: int  # the bytes dive charges for it: every copy, and whatever its whiteouts hid
+
+
+@dataclass(frozen=True)
+class Waste:
+    """Bytes an image stores that a container can never use, as dive counts them."""
+
+    wasted_bytes: int
+    paths: tuple[WastedPath, ...]  # largest first
+
+
+def wasted_bytes(layers: Sequence[Sequence[RawEntry]]) -> Waste:
+    """dive's "wasted bytes" (its ``inefficientBytes``) for an image's layers, bottom first.
+
+    dive looks at the leaves of each layer's tree (files, links, and directories with
+    nothing below them in that layer). Every path that is a leaf in two or more layers is
+    charged the size of *every* copy, the final one included. A whiteout of a file adds 0
+    (the file's own copy below is already charged); a whiteout of a directory adds the size
+    of everything it hides. Opaque-directory markers are ignored, as dive ignores them, and
+    so the view used to size a directory whiteout does not apply them either.
+    """
+    visible: dict[str, RawEntry] = {}  # the stacked view of the layers below, as dive stacks it
+    sizes: dict[str, int] = {}
+    copies: dict[str, int] = {}
+    for layer in layers:
+        # A tar may list a path twice; like dive's tree, keep one node for it, the last.
+        entries = list({e.path: e for e in layer if not _under_double_whiteout(e.path)}.values())
+        for entry in _leaves(entries):
+            parent, _, name = entry.path.rpartition("/")
+            if name.startswith(WHITEOUT):
+                target = _join(parent, name[len(WHITEOUT):])
+                size = _hidden_size(visible, target)
+            else:
+                target, size = entry.path, entry.size
+            sizes[target] = sizes.get(target, 0) + size
+            copies[target] = copies.get(target, 0) + 1
+        _stack(visible, entries)
+    repeated = sorted(
+        (WastedPath(p, copies[p], sizes[p]) for p in copies if copies[p] > 1),
+        key=lambda w: (-w.size, w.path),
+    )
+    return Waste(sum(w.size for w in repeated), tuple(repeated))
+
+
+def hidden_bytes(index: FileIndex) -> int:
+    """Bytes stored in layers that no container can see: every copy of a path that a later
+    layer replaced or deleted, whole deleted directories included.
+
+    dive's count misses a directory created in one layer and removed in a later one (its
+    files are leaves once, and the directory itself is no leaf where it was created), so
+    the wasted-bytes goal checks this too.
+    """
+    stored = sum(e.size for layer in index.layer_entries for e in layer
+                 if not PurePosixPath(e.path).name.startswith(WHITEOUT))
+    return max(0, stored - sum(e.size for e in index.files.values()))
+
+
+def _under_double_whiteout(path: str) -> bool:
+    # ".wh..wh..opq" and aufs' ".wh..wh..plnk/...": dive never adds them to a layer's tree.
+    return any(part.startswith(WHITEOUT + WHITEOUT) for part in path.split("/"))
+
+
+def _leaves(entries: list[RawEntry]) -> list[RawEntry]:
+    """Entries with nothing below them in the same layer."""
+    parents: set[str] = set()
+    for e in entries:  # every ancestor, not only the direct parent
+        parts = e.path.split("/")
+        parents.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    return [e for e in entries if e.path not in parents]
+
+
+def _hidden_size(visible: dict[str, RawEntry], target: str) -> int:
+    """What a whiteout of ``target`` hides: all of it for a directory, nothing extra for a file."""
+    found = visible.get(target)
+    if found is None or not found.is_dir:
+        return 0
+    prefix = f"{target}/"
+    return found.size + sum(e.size for p, e in visible.items() if p.startswith(prefix))
+
+
+def _stack(visible: dict[str, RawEntry], entries: list[RawEntry]) -> None:
+    for entry in entries:
+        parent, _, name = entry.path.rpartition("/")
+        if name.startswith(WHITEOUT):
+            target = _join(parent, name[len(WHITEOUT):])
+            prefix = f"{target}/"
+            for path in [p for p in visible if p == target or p.startswith(prefix)]:
+                del visible[path]
+        else:
+            visible[entry.path] = entry
+
+
+def _join(parent: str, name: str) -> str:
+    return f"{parent}/{name}" if parent else name

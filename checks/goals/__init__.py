@@ -29,6 +29,20 @@ class ImageFacts:
     config: dict[str, Any]
     history: tuple[dict[str, Any], ...]
     layer_count: int
+    diff_ids: tuple[str, ...] = ()  # RootFS.Layers, bottom first: what two images can share
+
+    def shared_layers(self, other: ImageFacts) -> int:
+        """How many layers, counted from the bottom, this image and ``other`` have in common.
+
+        Only a common prefix counts: a layer is stored and pulled as a diff on top of the
+        ones below it, so the same diff over a different stack is not the same layer.
+        """
+        count = 0
+        for mine, theirs in zip(self.diff_ids, other.diff_ids, strict=False):
+            if mine != theirs:
+                break
+            count += 1
+        return count
 
     @property
     def size_mb(self) -> float:
@@ -77,6 +91,8 @@ class Subject(Protocol):
     def run_command(self, argv: list[str], timeout: float) -> CommandResult: ...
     def build_stage_files(self) -> FileIndex: ...
     def variant(self, variant: Variant) -> BuildOutcome: ...
+    def variant_image(self, variant: Variant) -> ImageFacts | None: ...
+    def base_image(self) -> ImageFacts | None: ...
 
 
 @dataclass

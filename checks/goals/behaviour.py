@@ -102,6 +102,49 @@ def cache_mount_speeds_up(step: str, edit: str, max_ratio: float) -> Check:
     return Check(run, needs_image=False)
 
 
+def shares_layers_with(target: str, shared_files: tuple[str, ...]) -> Check:
+    """The image built with ``--target TARGET`` and the default image share more bottom
+    layers than their base image has, and every one of ``shared_files`` sits in a shared layer.
+
+    Layers are compared by diff_id (``RootFS.Layers``), from the bottom up.
+    """
+
+    def run(subject: Subject) -> Verdict:
+        verdict = Verdict()
+        if not _has_stage(verdict, subject, target):
+            return verdict
+        other = subject.variant_image(Variant(target=target))
+        if other is None:
+            _built(verdict, subject.variant(Variant(target=target)), f"--target {target}")
+            return verdict
+        mine = subject.image()
+        base = subject.base_image()
+        base_count = len(base.diff_ids) if base else 0
+        shared = mine.shared_layers(other)
+        verdict.measured.update(shared_layers=shared, base_layers=base_count,
+                                layers=len(mine.diff_ids), other_layers=len(other.diff_ids))
+        final = subject.dockerfile.final.label
+        verdict.expect(shared > base_count,
+                       f"{final} and {target} to share more than the {base_count} layer(s) of their base",
+                       f"{shared} shared layer(s)")
+        files = subject.files()
+        for path in shared_files:
+            entry = files.get(path)
+            if entry is None:
+                verdict.failures.append(f"expected /{path.lstrip('/')} in the image, got no such file")
+            else:
+                verdict.expect(entry.layer < shared, f"/{entry.path} in a layer both images share",
+                               f"layer {entry.layer + 1}, above the {shared} shared layer(s)")
+        if verdict.failures:
+            verdict.notes.append(
+                f"layers of {final}: {len(mine.diff_ids)}; of {target}: {len(other.diff_ids)}; "
+                f"shared from the bottom: {shared}; of which the base image's: {base_count}"
+            )
+        return verdict
+
+    return Check(run, needs_image=True)
+
+
 def _built(verdict: Verdict, outcome: BuildOutcome, what: str) -> bool:
     verdict.expect(outcome.image_id is not None, f"{what} to build", f"a failure: {outcome.error}")
     return outcome.image_id is not None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from checks.goals import MB, Check, Subject, Verdict
-from checks.layers import passwd_uid
+from checks.layers import hidden_bytes, passwd_uid
+from checks.layers import wasted_bytes as dive_wasted_bytes
 
 ROOT_NAMES = frozenset({"", "root", "0", "0:0", "root:root"})
 
@@ -128,6 +129,55 @@ def _check_user_name(verdict: Verdict, subject: Subject, user: str, name: str) -
         verdict.failures.append(f"expected a non-root USER, got {name} (uid 0)")
     else:
         verdict.measured["uid"] = found
+
+
+def wasted_bytes(max_bytes: int) -> Check:
+    """No file is added in one layer and deleted or replaced in a later one.
+
+    Two counts, each at most ``max_bytes``: dive's "wasted bytes" (every copy of a path that
+    sits in more than one layer), and the bytes no container can see (older copies, and
+    whatever a later whiteout hides, whole directories included, which dive's count misses).
+    """
+
+    def run(subject: Subject) -> Verdict:
+        files = subject.files()
+        waste = dive_wasted_bytes(files.layer_entries)
+        hidden = hidden_bytes(files)
+        verdict = Verdict(measured={"wasted_bytes": waste.wasted_bytes, "hidden_bytes": hidden})
+        limit = _bytes(max_bytes)
+        verdict.expect(waste.wasted_bytes <= max_bytes, f"at most {limit} wasted (counted as dive counts)",
+                       _bytes(waste.wasted_bytes))
+        verdict.expect(hidden <= max_bytes, f"at most {limit} in layers that no container can see",
+                       _bytes(hidden))
+        if verdict.failures:
+            lines = ["paths stored in more than one layer, and what dive charges for each:"]
+            lines += [f"  {w.size / MB:8.1f} MB  /{w.path} ({w.copies} layers)"
+                      for w in waste.paths[:5] if w.size]
+            lines.append("largest layers, and the line that made each:")
+            largest = sorted((x for x in subject.layers() if x.size), key=lambda x: x.size, reverse=True)
+            lines += [f"  {x.size / MB:8.1f} MB  {x.describe()}" for x in largest[:4]]
+            verdict.notes.append("\n".join(lines))
+        return verdict
+
+    return Check(run)
+
+
+def label(key: str) -> Check:
+    """The image's config carries label ``key`` with a non-empty value."""
+
+    def run(subject: Subject) -> Verdict:
+        labels = subject.image().config.get("Labels") or {}
+        value = str(labels.get(key, "")).strip()
+        verdict = Verdict(measured={"label": value} if value else {})
+        got = "an empty value" if key in labels else "no such label"
+        verdict.expect(bool(value), f"a label {key} with a value", got)
+        return verdict
+
+    return Check(run)
+
+
+def _bytes(count: int) -> str:
+    return f"{count / MB:.1f} MB" if count >= MB else f"{count / 1000:.1f} kB"
 
 
 def _size_explanation(subject: Subject) -> list[str]:

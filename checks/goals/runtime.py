@@ -50,3 +50,28 @@ def command_succeeds(argv: list[str], expect_in_output: str = "", timeout_s: flo
         return verdict
 
     return Check(run)
+
+
+def prints(expect_in_output: str, timeout_s: float = 20) -> Check:
+    """The image's own command (its CMD/ENTRYPOINT, no arguments added) exits 0 within
+    ``timeout_s`` and prints ``expect_in_output``."""
+
+    def run(subject: Subject) -> Verdict:
+        config = subject.image().config
+        if not (config.get("Entrypoint") or config.get("Cmd")):
+            return Verdict(failures=["expected the image to say what to run, got no CMD or ENTRYPOINT"])
+        result = subject.run_command([], timeout_s)  # no argv: the image's own command runs
+        verdict = Verdict(measured={"exit_code": result.exit_code})
+        if result.exit_code is None:
+            verdict.failures.append(
+                f"expected the container to exit within {timeout_s:g} s, got still running")
+        else:
+            verdict.expect(result.exit_code == 0, "exit code 0", f"exit code {result.exit_code}")
+        output = result.output.strip()
+        verdict.expect(expect_in_output in result.output, f"output containing {expect_in_output!r}",
+                       repr(output[-200:]) if output else "no output")
+        if verdict.failures and output:
+            verdict.notes.append("its last output lines:\n" + result.output.rstrip())
+        return verdict
+
+    return Check(run)
