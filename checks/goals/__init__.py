@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from checks.dockerfile import Dockerfile
     from checks.engine import BuildOutcome, CommandResult, ProbeResult
     from checks.lab import Exercise
-    from checks.layers import FileIndex
+    from checks.layers import ByteHit, FileIndex
 
 MB = 1_000_000  # the unit `docker images` prints
 
@@ -77,6 +77,7 @@ class Subject(Protocol):
     def run_command(self, argv: list[str], timeout: float) -> CommandResult: ...
     def build_stage_files(self) -> FileIndex: ...
     def variant(self, variant: Variant) -> BuildOutcome: ...
+    def search_image(self, needle: bytes, variant: Variant | None = None) -> list[ByteHit]: ...
 
 
 @dataclass
