@@ -17,7 +17,7 @@ from checks.engine import BuildOutcome, CommandResult, ContainerWontStart, Engin
 from checks.errors import CheckError, ImageUnavailable, NeedsBuildKit
 from checks.goals import Goal, GoalResult, ImageFacts, LayerInfo, Variant, evaluate
 from checks.lab import Exercise, Lab
-from checks.layers import FileIndex, scan_saved_image
+from checks.layers import ByteHit, FileIndex, scan_saved_image, search_saved_image
 from checks.report import ExerciseReport
 
 MAX_SCAN_BYTES = 3_000_000_000  # larger images are refused, not read: no goal needs that much
@@ -165,6 +165,20 @@ class LiveSubject:
         """The image the final stage is built on; None on scratch."""
         root = self.dockerfile.stage_chain(self.dockerfile.final)[0].base
         return None if root == "scratch" else self._facts(root)
+    def search_image(self, needle: bytes, variant: Variant | None = None) -> list[ByteHit]:
+        """Every place the image (or a variant's, built first) stores ``needle``: each file of
+        each layer, the history and the config."""
+        ref = self.tag
+        if variant is not None:
+            ref = self.variant(variant).image_id or ""
+            if not ref:
+                raise CheckError("the variant did not build, so there is no image to search",
+                                 path=self.dockerfile.path)
+        archive = self.engine.save(ref, self.workdir / "search.tar")
+        try:
+            return search_saved_image(archive, needle)
+        finally:
+            archive.unlink()
 
     def probe(self, path: str, within_s: float) -> ProbeResult:
         if self.exercise.port is None:

@@ -13,6 +13,7 @@ import tarfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
@@ -249,3 +250,89 @@ def _stack(visible: dict[str, RawEntry], entries: list[RawEntry]) -> None:
 
 def _join(parent: str, name: str) -> str:
     return f"{parent}/{name}" if parent else name
+# -- searching every layer for a byte string ------------------------------------------------
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ByteHit:
+    """One place a saved image holds the searched bytes.
+
+    ``where`` is "layer" (``path`` is a file in layer number ``layer``, bottom first, even
+    when a later layer deletes or replaces it), "history" or "config" (``path`` names the
+    field of the image's config JSON, e.g. ``history[3].created_by`` or ``config.Env[0]``).
+    """
+
+    where: str
+    path: str
+    layer: int | None = None
+
+    def describe(self) -> str:
+        if self.where == "layer":
+            return f"/{self.path} in layer {(self.layer or 0) + 1}"
+        return f"the {self.where} field {self.path}"
+
+
+def stream_contains(stream: BinaryIO, needle: bytes, chunk_size: int = _CHUNK) -> bool:
+    """Whether ``needle`` occurs in ``stream``, read in chunks; a match may span two chunks."""
+    if not needle:
+        return True
+    tail = b""
+    while chunk := stream.read(chunk_size):
+        window = tail + chunk
+        if needle in window:
+            return True
+        tail = window[-(len(needle) - 1):] if len(needle) > 1 else b""
+    return False
+
+
+def layer_hits(layer: tarfile.TarFile, needle: bytes) -> list[str]:
+    """Paths of the members of one layer tar whose content, name or link target holds ``needle``.
+
+    Every member counts, whiteouts included: this is what the layer stores, not what a
+    container would see.
+    """
+    found: list[str] = []
+    for member in layer:
+        text = " ".join((member.name, member.linkname, *member.pax_headers.values()))
+        hit = needle in text.encode(errors="surrogateescape")
+        if not hit and member.isfile():
+            handle = layer.extractfile(member)
+            hit = handle is not None and stream_contains(handle, needle)
+        if hit:
+            found.append(_normalise(member.name) or member.name)
+    return found
+
+
+def json_hits(value: object, needle: str, path: str = "") -> list[str]:
+    """Dotted paths of every string (key or value) in a JSON value that contains ``needle``."""
+    if isinstance(value, str):
+        return [path] if needle in value else []
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if needle in str(key):
+                found.append(child)
+            found += json_hits(item, needle, child)
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            found += json_hits(item, needle, f"{path}[{number}]")
+    return found
+
+
+def search_saved_image(archive: Path, needle: bytes) -> list[ByteHit]:
+    """Every place a ``docker save`` archive of one image holds ``needle``: each file of each
+    layer tar (not only the merged view), and the config JSON with its history."""
+    hits: list[ByteHit] = []
+    with tarfile.open(archive, mode="r:") as outer:
+        manifest = json.load(_member(outer, "manifest.json"))
+        config = json.load(_member(outer, manifest[0]["Config"]))
+        for number, layer_path in enumerate(manifest[0]["Layers"]):
+            with tarfile.open(fileobj=_member(outer, layer_path), mode="r:") as layer:
+                hits += [ByteHit("layer", path, number) for path in layer_hits(layer, needle)]
+    text = needle.decode(errors="surrogateescape")
+    for path in json_hits(config, text):
+        hits.append(ByteHit("history" if path.startswith("history") else "config", path))
+    return hits

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from checks.dockerfile import Dockerfile
     from checks.engine import BuildOutcome, CommandResult, ProbeResult
     from checks.lab import Exercise
-    from checks.layers import FileIndex
+    from checks.layers import ByteHit, FileIndex
 
 MB = 1_000_000  # the unit `docker images` prints
 
@@ -93,6 +93,7 @@ class Subject(Protocol):
     def variant(self, variant: Variant) -> BuildOutcome: ...
     def variant_image(self, variant: Variant) -> ImageFacts | None: ...
     def base_image(self) -> ImageFacts | None: ...
+    def search_image(self, needle: bytes, variant: Variant | None = None) -> list[ByteHit]: ...
 
 
 @dataclass

@@ -187,3 +187,26 @@ def _size_explanation(subject: Subject) -> list[str]:
     lines.append("largest files in the final image:")
     lines += [f"  {entry.size / MB:8.1f} MB  /{entry.path}" for entry in subject.files().largest(4)]
     return ["\n".join(lines)]
+
+
+SETUID_SETGID = 0o6000
+
+
+def no_setuid() -> Check:
+    """No regular file in the final image (the merged layers, as a container sees them) has
+    the setuid or setgid bit: nothing a process can exec to gain another user's rights."""
+
+    def run(subject: Subject) -> Verdict:
+        flagged = sorted(
+            (e for e in subject.files().files.values() if e.kind == "file" and e.mode & SETUID_SETGID),
+            key=lambda e: e.path,
+        )
+        verdict = Verdict(measured={"setuid_setgid_files": len(flagged)})
+        if flagged:
+            shown = ", ".join(f"/{e.path} ({e.mode & 0o7777:04o})" for e in flagged[:4])
+            more = f" and {len(flagged) - 4} more" if len(flagged) > 4 else ""
+            verdict.failures.append(f"expected no setuid or setgid file, got {len(flagged)}: {shown}{more}")
+            verdict.notes.append(f"/{flagged[0].path} came from {subject.layer_origin(flagged[0].layer)}")
+        return verdict
+
+    return Check(run)

@@ -75,3 +75,21 @@ def prints(expect_in_output: str, timeout_s: float = 20) -> Check:
         return verdict
 
     return Check(run)
+
+
+# What Engine.sandboxed applies to every container a runtime goal starts; a test in
+# tests/test_lab10_engine.py reads it back from a running container's HostConfig.
+SANDBOX = "read-only rootfs, cap-drop ALL, no-new-privileges"
+
+
+def http_ok_hardened(path: str = "/", within_s: float = 5.0) -> Check:
+    """``http_ok``, with the sandbox's restrictions stated in the report: the app answers
+    although it cannot write its image, holds no capability and cannot gain privileges."""
+    inner = http_ok(path, within_s)
+
+    def run(subject: Subject) -> Verdict:
+        verdict = inner.run(subject)
+        verdict.measured["sandbox"] = SANDBOX
+        return verdict
+
+    return Check(run)
