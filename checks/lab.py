@@ -35,6 +35,10 @@ class Exercise:
     app_from: str | None = None  # another exercise whose app/ this one packages too
     needs_buildkit: bool = False  # RUN --mount and friends: the legacy builder cannot grade it
     context_override: Path | None = None  # `grade --context DIR`: build from another folder
+    # Files the student writes beside the Dockerfile (a .dockerignore, say) that the grader
+    # copies to the root of the build context; and files it plants there, (path, content).
+    context_files: tuple[str, ...] = ()
+    plant: tuple[tuple[str, str], ...] = ()
 
     @property
     def root(self) -> Path:
@@ -152,6 +156,9 @@ def load(folder: Path) -> Lab:
                 build_network=str(ex.get("build_network", "none")),
                 app_from=str(ex["app_from"]) if "app_from" in ex else None,
                 needs_buildkit=bool(ex.get("needs_buildkit", False)),
+                context_files=_relative_paths(ex.get("context_files", []), meta_path),
+                plant=tuple(zip(_relative_paths(list(ex.get("plant", {})), meta_path),
+                                (str(v) for v in ex.get("plant", {}).values()), strict=True)),
             )
             for ex in meta["exercises"]
         )
@@ -167,6 +174,15 @@ def load(folder: Path) -> Lab:
         )
     except (KeyError, TypeError, ValueError) as e:
         raise LabError(f"lab.toml is missing or mistypes a field: {e}", path=meta_path) from e
+
+
+def _relative_paths(paths: list[object], meta_path: Path) -> tuple[str, ...]:
+    """Paths inside the build context: relative, and never climbing out of it."""
+    for path in paths:
+        parts = Path(str(path)).parts
+        if not parts or Path(str(path)).is_absolute() or ".." in parts:
+            raise LabError(f"{path!r} must be a relative path inside the build context", path=meta_path)
+    return tuple(str(p) for p in paths)
 
 
 def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
