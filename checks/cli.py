@@ -122,8 +122,10 @@ def _grade(args: argparse.Namespace) -> int:
     code = _grade_round(args, engine, the_lab, rubric, chosen, standins)
     if not args.watch:
         return code
-    watched = [args.dockerfile or (e.solution if args.solution else e.starter) for e in chosen]
-    watched += [e.context for e in chosen]
+    dockerfiles = [args.dockerfile or (e.solution if args.solution else e.starter) for e in chosen]
+    watched = [*dockerfiles, *(e.context for e in chosen)]
+    # A .dockerignore beside the Dockerfile is the student's work too (lab.toml context_files).
+    watched += [d.parent / f for d, e in zip(dockerfiles, chosen, strict=True) for f in e.context_files]
     console.print("[cyan]watching for changes; Ctrl-C stops[/]")
     for changed in loop.watch_changes(watched):
         console.rule(f"changed: {escape(', '.join(sorted(changed))[:100])}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 import shutil
 import tempfile
@@ -218,6 +219,27 @@ def _without_cache_mounts(text: str) -> str:
     return re.sub(r"--mount=type=cache[^\s]*\s+", "", text)
 
 
+def _assemble_context(exercise: Exercise, dockerfile_path: Path, workdir: Path) -> Exercise:
+    """The exercise, built from a copy of its context that holds the student's context files
+    (taken from beside the graded Dockerfile) and the grader's planted files.
+
+    Without either, the context is used where it is. The copy is the context of every build
+    of this grading, variants included; the exercise's own folder is never written to.
+    """
+    if not (exercise.context_files or exercise.plant):
+        return exercise
+    context = workdir / "context"
+    shutil.copytree(exercise.context, context, symlinks=True)
+    for name in exercise.context_files:
+        beside = dockerfile_path.parent / name
+        if beside.is_file():
+            shutil.copyfile(beside, context / name)
+    for relative, content in exercise.plant:
+        (context / relative).parent.mkdir(parents=True, exist_ok=True)
+        (context / relative).write_text(content, encoding="utf-8")
+    return dataclasses.replace(exercise, context_override=context)
+
+
 def _require_local_bases(engine: Engine, dockerfile: Dockerfile) -> None:
     """Every FROM names a stage, scratch, or an image on this machine.
 
@@ -264,16 +286,17 @@ def grade_exercise(
             hint="install docker buildx (or use a Docker CLI before 23.0, which has BuildKit built in)",
         )
     _require_local_bases(engine, dockerfile)
-    build = engine.build(
-        exercise.context,
-        dockerfile_path,
-        tag,
-        network=exercise.build_network,
-        progress=progress,
-        builder=builder,
-    )
     workdir = Path(tempfile.mkdtemp(prefix=f"lbl-{engine.run_id}-"))
     try:
+        exercise = _assemble_context(exercise, dockerfile_path, workdir)
+        build = engine.build(
+            exercise.context,
+            dockerfile_path,
+            tag,
+            network=exercise.build_network,
+            progress=progress,
+            builder=builder,
+        )
         subject = LiveSubject(engine, exercise, dockerfile, build, tag, workdir, progress)
         results: list[GoalResult] = [evaluate(g, subject) for g in goals]
         measured = {}

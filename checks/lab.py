@@ -38,6 +38,10 @@ class Exercise:
     app_from: str | None = None  # another exercise whose app/ this one packages too
     needs_buildkit: bool = False  # RUN --mount and friends: the legacy builder cannot grade it
     context_override: Path | None = None  # `grade --context DIR`: build from another folder
+    # Files the student writes beside the Dockerfile (a .dockerignore, say) that the grader
+    # copies to the root of the build context; and files it plants there, (path, content).
+    context_files: tuple[str, ...] = ()
+    plant: tuple[tuple[str, str], ...] = ()
     kind: str = "dockerfile"  # one of FILE_OF_KIND
 
     @property
@@ -161,6 +165,9 @@ def load(folder: Path) -> Lab:
                 app_from=str(ex["app_from"]) if "app_from" in ex else None,
                 needs_buildkit=bool(ex.get("needs_buildkit", False)),
                 kind=_kind(ex.get("kind", "dockerfile"), meta_path),
+                context_files=_relative_paths(ex.get("context_files", []), meta_path),
+                plant=tuple(zip(_relative_paths(list(ex.get("plant", {})), meta_path),
+                                (str(v) for v in ex.get("plant", {}).values()), strict=True)),
             )
             for ex in meta["exercises"]
         )
@@ -183,6 +190,15 @@ def _kind(value: object, meta_path: Path) -> str:
         kinds = ", ".join(FILE_OF_KIND)
         raise LabError(f"an exercise's kind is one of {kinds}, got {value!r}", path=meta_path)
     return str(value)
+
+
+def _relative_paths(paths: list[object], meta_path: Path) -> tuple[str, ...]:
+    """Paths inside the build context: relative, and never climbing out of it."""
+    for path in paths:
+        parts = Path(str(path)).parts
+        if not parts or Path(str(path)).is_absolute() or ".." in parts:
+            raise LabError(f"{path!r} must be a relative path inside the build context", path=meta_path)
+    return tuple(str(p) for p in paths)
 
 
 def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:

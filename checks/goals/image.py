@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checks.errors import CheckError
 from checks.goals import MB, Check, Subject, Verdict
 from checks.layers import hidden_bytes, passwd_uid
 from checks.layers import wasted_bytes as dive_wasted_bytes
@@ -26,6 +27,25 @@ def files_absent(patterns: tuple[str, ...], what: str, in_build_stage: bool = Fa
             verdict.failures.append(f"expected no {what}, got /{first.path}{more}")
             if not in_build_stage:
                 verdict.notes.append(f"/{first.path} came from {subject.layer_origin(first.layer)}")
+        return verdict
+
+    return Check(run)
+
+
+def files_absent_each(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> Check:
+    """Like ``files_absent``, for several kinds of file at once: each ``(what, patterns)`` that
+    matches in the final image is its own failure, so one report names everything left in."""
+
+    def run(subject: Subject) -> Verdict:
+        verdict = Verdict()
+        for what, patterns in groups:
+            found = sorted({e.path: e for p in patterns for e in subject.files().matching(p)}.values(),
+                           key=lambda e: e.path)
+            verdict.measured[what] = len(found)
+            if found:
+                more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+                verdict.failures.append(f"expected no {what}, got /{found[0].path}{more}")
+                verdict.notes.append(f"/{found[0].path} came from {subject.layer_origin(found[0].layer)}")
         return verdict
 
     return Check(run)
@@ -109,6 +129,25 @@ def non_root_user(uid: int | None = None, name: str | None = None) -> Check:
         if uid is not None and not verdict.failures:
             got = verdict.measured.get("uid")
             verdict.expect(got == uid, f"uid {uid}", f"uid {got}")
+        return verdict
+
+    return Check(run)
+
+
+def exposes_app_port() -> Check:
+    """The image's ExposedPorts is exactly the port the app listens on (lab.toml's ``port``),
+    over TCP: EXPOSE documents where to connect, so a wrong or extra port misleads."""
+
+    def run(subject: Subject) -> Verdict:
+        port = subject.exercise.port
+        if port is None:
+            raise CheckError(f"exercise {subject.exercise.name} checks EXPOSE but has no port",
+                             path=subject.exercise.lab_dir / "lab.toml")
+        exposed = sorted(str(p) for p in (subject.image().config.get("ExposedPorts") or {}))
+        verdict = Verdict(measured={"exposed": exposed})
+        verdict.expect(exposed == [f"{port}/tcp"], f"EXPOSE {port} (the app's port) and no other",
+                       f"EXPOSE {' '.join(p.removesuffix('/tcp') for p in exposed)}" if exposed
+                       else "no EXPOSE")
         return verdict
 
     return Check(run)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+
+from checks.dockerfile import Instruction
 from checks.goals import Check, Subject, Verdict
+
+# A `cd` that starts a shell command, or follows `&&`, `||` or `;` in one.
+_CD = re.compile(r"(?:^|&&|\|\||;)\s*cd(?:\s|$)")
 
 
 def stages(min_count: int = 2, named: tuple[str, ...] = (), copies_from: bool = True) -> Check:
@@ -88,3 +95,66 @@ def exec_form(*keywords: str) -> Check:
         return verdict
 
     return Check(run, needs_image=False)
+
+
+def _final_chain(subject: Subject) -> list[Instruction]:
+    """The final stage's instructions, with those of the stages it is built FROM first."""
+    dockerfile = subject.dockerfile
+    return [i for stage in dockerfile.stage_chain(dockerfile.final) for i in stage.instructions]
+
+
+def workdir() -> Check:
+    """The final stage sets an absolute WORKDIR, and no RUN, CMD or ENTRYPOINT moves with `cd`
+    (a `cd` lasts until the end of its own shell; WORKDIR lasts for every later step)."""
+
+    def run(subject: Subject) -> Verdict:
+        chain = _final_chain(subject)
+        workdirs = [i for i in chain if i.keyword == "WORKDIR"]
+        verdict = Verdict(measured={"workdir": workdirs[-1].value if workdirs else ""})
+        if not workdirs:
+            verdict.failures.append("expected a WORKDIR in the final stage, got none")
+        for ins in workdirs:
+            # A variable may hold an absolute path; the builder resolves it, so trust it.
+            verdict.expect(ins.value.startswith(("/", "$")), "an absolute WORKDIR path",
+                           f"{ins.value!r} at line {ins.line}")
+        for ins in chain:
+            if ins.keyword in ("RUN", "CMD", "ENTRYPOINT") and _CD.search(ins.value):
+                verdict.failures.append(
+                    f"expected WORKDIR instead of `cd`, got `{ins.text}` at line {ins.line}")
+        return verdict
+
+    return Check(run, needs_image=False)
+
+
+def exec_form_command() -> Check:
+    """The final stage's CMD and ENTRYPOINT (the last of each) are JSON arrays of strings:
+    the exec form, in which the program itself is PID 1 and receives docker stop's SIGTERM."""
+
+    def run(subject: Subject) -> Verdict:
+        chain = _final_chain(subject)
+        verdict = Verdict()
+        last = {k: [i for i in chain if i.keyword == k][-1:] for k in ("ENTRYPOINT", "CMD")}
+        found = [ins for found in last.values() for ins in found]
+        if not found:
+            verdict.failures.append("expected an exec-form CMD or ENTRYPOINT, got neither "
+                                    "(the base image's own command would run)")
+        for ins in found:
+            verdict.measured[ins.keyword.lower()] = ins.value
+            if not ins.is_exec_form:
+                verdict.failures.append(f"expected {ins.keyword} in exec form, [\"program\", \"arg\", ...], "
+                                        f"got the shell form `{ins.text}` at line {ins.line}")
+            elif not _json_strings(ins.value):
+                verdict.failures.append(
+                    f"expected {ins.keyword} to be a JSON array of double-quoted strings, got "
+                    f"`{ins.value}` at line {ins.line}, which Docker runs in shell form")
+        return verdict
+
+    return Check(run, needs_image=False)
+
+
+def _json_strings(value: str) -> bool:
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return False
+    return isinstance(parsed, list) and bool(parsed) and all(isinstance(a, str) for a in parsed)
