@@ -73,15 +73,15 @@ def _check(check, subject: Fake):
 
 
 def test_exec_form_passes_a_json_cmd_and_names_the_shell_form_line() -> None:
-    assert _check(static_goals.exec_form("CMD"), _fake()).status == "pass"
+    assert _check(static_goals.exec_form_command(), _fake()).status == "pass"
     shell = _fake(b"FROM alpine:3.20\nCMD sh /g.sh\n")
-    result = _check(static_goals.exec_form("CMD", "ENTRYPOINT"), shell)
-    assert result.status == "fail" and "shell form at line 2: CMD sh /g.sh" in result.message
+    result = _check(static_goals.exec_form_command(), shell)
+    assert result.status == "fail" and "shell form `CMD sh /g.sh` at line 2" in result.message
 
 
 def test_exec_form_wants_a_command_in_the_final_stage() -> None:
-    result = _check(static_goals.exec_form("CMD", "ENTRYPOINT"), _fake(b"FROM alpine:3.20\nRUN true\n"))
-    assert result.message == "expected CMD or ENTRYPOINT in the final stage, got none"
+    result = _check(static_goals.exec_form_command(), _fake(b"FROM alpine:3.20\nRUN true\n"))
+    assert result.message.startswith("expected an exec-form CMD or ENTRYPOINT, got neither")
 
 
 def test_label_must_be_present_and_not_empty() -> None:

@@ -76,27 +76,6 @@ def cache_mounts(*commands: str) -> Check:
     return Check(run, needs_image=False)
 
 
-def exec_form(*keywords: str) -> Check:
-    """The final stage's ``keywords`` (CMD, ENTRYPOINT) are written in exec form, ["prog", "arg"].
-
-    Shell form wraps the program in ``/bin/sh -c``: the shell, not the program, becomes PID 1
-    and receives the signals ``docker stop`` sends. At least one of ``keywords`` must appear.
-    """
-
-    def run(subject: Subject) -> Verdict:
-        final = subject.dockerfile.final
-        found = [i for i in final.instructions if i.keyword in keywords]
-        verdict = Verdict()
-        if not found:
-            verdict.failures.append(f"expected {' or '.join(keywords)} in the final stage, got none")
-        for ins in found:
-            verdict.expect(ins.is_exec_form, f"{ins.keyword} in exec form, [\"program\", \"arg\"]",
-                           f"shell form at line {ins.line}: {ins.text}")
-        return verdict
-
-    return Check(run, needs_image=False)
-
-
 def _final_chain(subject: Subject) -> list[Instruction]:
     """The final stage's instructions, with those of the stages it is built FROM first."""
     dockerfile = subject.dockerfile

@@ -13,7 +13,7 @@ RUBRIC = {
              runtime.prints(GREETING),
              hint="COPY greet.sh into the image and make CMD run it with sh",
              more="COPY greet.sh /usr/local/bin/greet.sh, then CMD [\"sh\", \"/usr/local/bin/greet.sh\"]"),
-        goal("exec-form", "CMD is written in exec form", 1, static.exec_form("CMD", "ENTRYPOINT"),
+        goal("exec-form", "CMD is written in exec form", 1, static.exec_form_command(),
              hint="write CMD as a JSON list, [\"program\", \"argument\"], not as a plain command line",
              more="shell form runs your command under /bin/sh -c; exec form starts it directly"),
         goal("title", "The image has an OCI title label", 1, image.label(TITLE_LABEL),
