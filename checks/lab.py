@@ -39,6 +39,11 @@ class Exercise:
     needs_buildkit: bool = False  # RUN --mount and friends: the legacy builder cannot grade it
     context_override: Path | None = None  # `grade --context DIR`: build from another folder
     kind: str = "dockerfile"  # one of FILE_OF_KIND
+    # Script and compose exercises: folders of app/ the grader builds before the run, each
+    # passed as $<FOLDER>_IMAGE; and files it writes beside the student's file with a fresh
+    # random secret in each (they stand for secrets that are never committed).
+    prebuild: tuple[str, ...] = ()
+    secret_files: tuple[str, ...] = ()
 
     @property
     def file(self) -> str:
@@ -161,6 +166,8 @@ def load(folder: Path) -> Lab:
                 app_from=str(ex["app_from"]) if "app_from" in ex else None,
                 needs_buildkit=bool(ex.get("needs_buildkit", False)),
                 kind=_kind(ex.get("kind", "dockerfile"), meta_path),
+                prebuild=tuple(str(f) for f in ex.get("prebuild", [])),
+                secret_files=tuple(str(f) for f in ex.get("secret_files", [])),
             )
             for ex in meta["exercises"]
         )
