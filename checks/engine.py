@@ -669,20 +669,26 @@ class Engine:
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         start = time.perf_counter()
         problem = ""
+        last_error: HostAnswer | None = None  # the last 5xx, reported if nothing better comes
         with self._timed("runtime"):
             while True:
+                # Each try may take what is left of the time: an app can be slow to say no (a
+                # name that does not resolve takes the resolver's full timeout, 10 s by default).
+                wait = max(3.0, within_s - (time.perf_counter() - start))
                 try:
-                    with opener.open(f"http://127.0.0.1:{port}{path}", timeout=3) as response:
+                    with opener.open(f"http://127.0.0.1:{port}{path}", timeout=wait) as response:
                         body = response.read(64 * 1024).decode(errors="replace")
                         return HostAnswer(response.status, body, time.perf_counter() - start)
                 except urllib.error.HTTPError as e:
                     body = e.read(64 * 1024).decode(errors="replace")
-                    if time.perf_counter() - start >= within_s or e.code < 500:
-                        return HostAnswer(e.code, body, time.perf_counter() - start)
-                    problem = f"HTTP {e.code}"
+                    last_error = HostAnswer(e.code, body, time.perf_counter() - start)
+                    if e.code < 500:
+                        return last_error
                 except (OSError, http.client.HTTPException) as e:
                     problem = str(getattr(e, "reason", e)) or type(e).__name__
                 if time.perf_counter() - start >= within_s:
+                    if last_error is not None:
+                        return last_error
                     return HostAnswer(None, "", time.perf_counter() - start, problem)
                 time.sleep(0.3)
 

@@ -22,7 +22,7 @@ RUBRIC = {
              hint="publish the API with -p 127.0.0.1::8080 and start it on a user-defined network "
                   "(with no network, a port is recorded but never opened)"),
         goal("api-uses-db", "Through that port, the API counts visits in the db", 2,
-             script.answers_on_loopback("api", API_PORT, "/", expect_in_body="visit #"),
+             script.answers_on_loopback("api", API_PORT, "/", within_s=15, expect_in_body="visit #"),
              hint="the API connects to the name in DB_HOST: pass -e DB_HOST=\"$DB\" to the API, "
                   "and put the db on the same network",
              more="docker run -d --name \"$API\" --network \"$NET\" -e DB_HOST=\"$DB\" "

@@ -32,7 +32,8 @@ RUBRIC = {
                   "a top-level secret with file: ./api_token.txt and give web secrets: [api_token]",
              more="web.py reads /run/secrets/api_token, where Compose mounts the secret named "
                   "api_token; delete API_TOKEN from environment:"),
-        goal("down", "`down -v` leaves nothing behind", 1, script.down_leaves_nothing("down", "-v", up=compose.UP),
+        goal("down", "`down -v` leaves nothing behind", 1,
+             script.down_leaves_nothing("down", "-v", up=compose.UP),
              hint="every container, network and volume of the project must go: keep them all in "
                   "this file (no `external:` ones) so that Compose owns them"),
     ],
