@@ -702,10 +702,10 @@ class Engine:
 
     def compose_command(self) -> list[str]:
         """`docker compose` where the plugin exists, else Debian's `docker-compose`."""
-        for argv in (["docker", "compose"], ["docker-compose"]):
-            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-                if subprocess.run([*argv, "version"], capture_output=True, timeout=30).returncode == 0:
-                    return argv
+        # Asked once per process: `docker-compose version` alone takes over a second.
+        argv = _compose_argv()
+        if argv:
+            return list(argv)
         raise CheckError("neither `docker compose` nor `docker-compose` is installed",
                          hint="install Docker's compose plugin, or on Debian: apt-get install docker-compose")
 
@@ -841,6 +841,15 @@ done
 echo "status=none"
 echo "$out"
 """
+
+
+@cache
+def _compose_argv() -> tuple[str, ...]:
+    for argv in (("docker", "compose"), ("docker-compose",)):
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            if subprocess.run([*argv, "version"], capture_output=True, timeout=30).returncode == 0:
+                return argv
+    return ()
 
 
 @cache
