@@ -9,6 +9,7 @@ module creates carries our labels and this run's id, and only that is ever remov
 from __future__ import annotations
 
 import contextlib
+import http.client
 import io
 import os
 import re
@@ -122,6 +123,17 @@ class ScriptResult:
     exit_code: int | None  # None when it was killed at its deadline
     output: str
     seconds: float
+    errors: str = ""  # its stderr, when asked to keep it apart from ``output``
+
+
+@dataclass(frozen=True)
+class HostAnswer:
+    """What a published port on the host's loopback answered."""
+
+    status: int | None  # None when nothing answered in time
+    body: str
+    seconds: float
+    problem: str = ""  # the last connection error, when nothing answered
 
 
 @dataclass(frozen=True)
@@ -615,36 +627,85 @@ class Engine:
         """The name prefix a graded script gives everything it creates (``$LBL_PREFIX``)."""
         return f"lbl-{self.run_id}"
 
-    def run_script(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> ScriptResult:
-        """Run a student's script to its end; at the deadline its whole process group is killed."""
+    def run_script(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float, *,
+                   separate_stderr: bool = False) -> ScriptResult:
+        """Run a student's script to its end; at the deadline its whole process group is killed.
+
+        With ``separate_stderr``, ``output`` is stdout alone (a document to parse, say) and
+        stderr goes to ``errors``."""
         start = time.perf_counter()
         full_env = {**os.environ, "LBL_PREFIX": self.prefix, "COMPOSE_PROJECT_NAME": self.prefix, **env}
         with self._timed("script"):
             try:
                 proc = subprocess.Popen(argv, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+                                        stderr=subprocess.PIPE if separate_stderr else subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, text=True,
                                         errors="replace", start_new_session=True)
             except OSError as e:
                 raise CheckError(f"could not run {argv[0]}: {e.strerror}", path=Path(argv[-1])) from e
             # Read as it comes, into a bounded buffer: a script may print without end.
             log = buildlog.LogBuffer(head_bytes=16 * 1024, tail_bytes=64 * 1024)
-            assert proc.stdout is not None
-            reader = threading.Thread(target=lambda: [log.add(line) for line in proc.stdout], daemon=True)
-            reader.start()
+            errors = buildlog.LogBuffer(head_bytes=16 * 1024, tail_bytes=16 * 1024)
+            readers = [threading.Thread(target=lambda: [log.add(line) for line in proc.stdout], daemon=True)]
+            if proc.stderr is not None:
+                readers.append(threading.Thread(target=lambda: [errors.add(line) for line in proc.stderr],
+                                                daemon=True))
+            for reader in readers:
+                reader.start()
             try:
                 code: int | None = proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 code = None
             _kill_group(proc)  # a background child of the script must not outlive it
-            reader.join(5)
-        return ScriptResult(code, log.text(), time.perf_counter() - start)
+            for reader in readers:
+                reader.join(5)
+        return ScriptResult(code, log.text(), time.perf_counter() - start, errors.text())
+
+    def fetch_published(self, port: int, path: str, within_s: float) -> HostAnswer:
+        """GET ``path`` from a port published on the host's 127.0.0.1, retrying until it answers.
+
+        Loopback only, and past any proxy the environment names: the answer must come from
+        the container behind the port, never from somewhere else."""
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        start = time.perf_counter()
+        problem = ""
+        last_error: HostAnswer | None = None  # the last 5xx, reported if nothing better comes
+        with self._timed("runtime"):
+            while True:
+                # Each try may take what is left of the time: an app can be slow to say no (a
+                # name that does not resolve takes the resolver's full timeout, 10 s by default).
+                wait = max(3.0, within_s - (time.perf_counter() - start))
+                try:
+                    with opener.open(f"http://127.0.0.1:{port}{path}", timeout=wait) as response:
+                        body = response.read(64 * 1024).decode(errors="replace")
+                        return HostAnswer(response.status, body, time.perf_counter() - start)
+                except urllib.error.HTTPError as e:
+                    body = e.read(64 * 1024).decode(errors="replace")
+                    last_error = HostAnswer(e.code, body, time.perf_counter() - start)
+                    if e.code < 500:
+                        return last_error
+                except (OSError, http.client.HTTPException) as e:
+                    problem = str(getattr(e, "reason", e)) or type(e).__name__
+                if time.perf_counter() - start >= within_s:
+                    if last_error is not None:
+                        return last_error
+                    return HostAnswer(None, "", time.perf_counter() - start, problem)
+                time.sleep(0.3)
+
+    def inspect_container(self, ref: str) -> dict[str, Any] | None:
+        """``docker inspect`` of one container, or None when it is gone."""
+        with self._translate(f"inspect container {ref}"):
+            try:
+                return self.client.api.inspect_container(ref)
+            except docker.errors.NotFound:
+                return None
 
     def compose_command(self) -> list[str]:
         """`docker compose` where the plugin exists, else Debian's `docker-compose`."""
-        for argv in (["docker", "compose"], ["docker-compose"]):
-            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-                if subprocess.run([*argv, "version"], capture_output=True, timeout=30).returncode == 0:
-                    return argv
+        # Asked once per process: `docker-compose version` alone takes over a second.
+        argv = _compose_argv()
+        if argv:
+            return list(argv)
         raise CheckError("neither `docker compose` nor `docker-compose` is installed",
                          hint="install Docker's compose plugin, or on Debian: apt-get install docker-compose")
 
@@ -849,6 +910,15 @@ done
 echo "status=none"
 echo "$out"
 """
+
+
+@cache
+def _compose_argv() -> tuple[str, ...]:
+    for argv in (("docker", "compose"), ("docker-compose",)):
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            if subprocess.run([*argv, "version"], capture_output=True, timeout=30).returncode == 0:
+                return argv
+    return ()
 
 
 @cache

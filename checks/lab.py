@@ -43,6 +43,11 @@ class Exercise:
     context_files: tuple[str, ...] = ()
     plant: tuple[tuple[str, str], ...] = ()
     kind: str = "dockerfile"  # one of FILE_OF_KIND
+    # Script and compose exercises: folders of app/ the grader builds before the run, each
+    # passed as $<FOLDER>_IMAGE; and files it writes beside the student's file with a fresh
+    # random secret in each (they stand for secrets that are never committed).
+    prebuild: tuple[str, ...] = ()
+    secret_files: tuple[str, ...] = ()
 
     @property
     def file(self) -> str:
@@ -168,6 +173,8 @@ def load(folder: Path) -> Lab:
                 context_files=_relative_paths(ex.get("context_files", []), meta_path),
                 plant=tuple(zip(_relative_paths(list(ex.get("plant", {})), meta_path),
                                 (str(v) for v in ex.get("plant", {}).values()), strict=True)),
+                prebuild=tuple(str(f) for f in ex.get("prebuild", [])),
+                secret_files=tuple(str(f) for f in ex.get("secret_files", [])),
             )
             for ex in meta["exercises"]
         )

@@ -9,13 +9,15 @@ Whatever it left is removed by prefix when grading ends, whatever the goals said
 from __future__ import annotations
 
 import contextlib
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from checks.engine import CommandResult, Engine, NamedObjects, Progress, ScriptResult
+from checks.engine import CommandResult, Engine, HostAnswer, NamedObjects, Progress, ScriptResult
 from checks.errors import CheckError
 from checks.goals import Goal, GoalResult, evaluate
 from checks.lab import Exercise, Lab
@@ -37,7 +39,8 @@ class ScriptSubject:
     build: None = None
     # What goals set up before the first run (an image built, a registry started) adds to
     # ``env`` and registers how to undo it in ``on_cleanup``; both outlive a single goal.
-    env: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # e.g. the tags of images built for the run
+    secrets: dict[str, str] = field(default_factory=dict)  # file beside the student's -> its secret
     on_cleanup: list[Callable[[], object]] = field(default_factory=list)
     prepared: dict[str, object] = field(default_factory=dict)
     _runs: dict[tuple[str, ...], ScriptResult] = field(default_factory=dict)
@@ -52,15 +55,18 @@ class ScriptSubject:
             return [*self.engine.compose_command(), "-f", self.exercise.file, *args]
         return ["bash", self.exercise.file, *args]
 
-    def run(self, *args: str, timeout: float = SCRIPT_TIMEOUT_S, once: bool = True) -> ScriptResult:
+    def run(self, *args: str, timeout: float = SCRIPT_TIMEOUT_S, once: bool = True,
+            separate_stderr: bool = False) -> ScriptResult:
         """Run the file with ``args``. With ``once``, a second goal asking for the same run
-        gets the first result, so ``up`` is not done twice."""
+        gets the first result, so ``up`` is not done twice. With ``separate_stderr``, the
+        result's output is stdout alone (for a document such as ``config``'s)."""
         key = tuple(args)
         if once and key in self._runs:
             return self._runs[key]
         if self.progress:
             self.progress(f"running {' '.join(['$', *self.command(*args)])}")
-        result = self.engine.run_script(self.command(*args), self.workdir, self.env, timeout)
+        result = self.engine.run_script(self.command(*args), self.workdir, self.env, timeout,
+                                        separate_stderr=separate_stderr)
         self._runs[key] = result
         return result
 
@@ -69,6 +75,14 @@ class ScriptSubject:
 
     def exec_in(self, container: str, argv: list[str], timeout: float = 20) -> CommandResult:
         return self.engine.exec_in(container, argv, timeout)
+
+    def container(self, ref: str) -> dict[str, Any] | None:
+        """A fresh ``docker inspect`` of one container (its health changes while we wait)."""
+        return self.engine.inspect_container(ref)
+
+    def fetch(self, port: int, path: str, within_s: float) -> HostAnswer:
+        """GET from a port the file published on the host's 127.0.0.1."""
+        return self.engine.fetch_published(port, path, within_s)
 
 
 def grade_scripted(
@@ -88,7 +102,13 @@ def grade_scripted(
     try:
         shutil.copytree(exercise.context, workdir, symlinks=True, dirs_exist_ok=True)
         shutil.copyfile(path, workdir / exercise.file)
-        subject = ScriptSubject(engine, exercise, path, workdir, progress)
+        env = _prebuild(engine, lab, exercise, progress)
+        written = {}
+        for name in exercise.secret_files:
+            written[name] = secrets.token_hex(16)
+            (workdir / name).write_text(written[name] + "\n")
+            (workdir / name).chmod(0o444)  # bind-mounted as it is: a service's own user must read it
+        subject = ScriptSubject(engine, exercise, path, workdir, progress, env=env, secrets=written)
         cleanups = subject.on_cleanup
         results: list[GoalResult] = [evaluate(g, subject) for g in goals]  # type: ignore[arg-type]
         runner = "bash" if exercise.kind == "script" else " ".join(engine.compose_command())
@@ -108,3 +128,22 @@ def grade_scripted(
         engine.remove_named()
         with contextlib.suppress(OSError):
             shutil.rmtree(workdir)
+
+
+def _prebuild(engine: Engine, lab: Lab, exercise: Exercise, progress: Progress | None) -> dict[str, str]:
+    """Build the app's images the exercise's file runs (not the student's work: a lab about
+    networking starts from images that work) and name each in ``$<FOLDER>_IMAGE``."""
+    env: dict[str, str] = {}
+    for folder in exercise.prebuild:
+        context = exercise.context / folder
+        tag = f"lbl/{lab.number}-{exercise.name}-{folder}:{engine.run_id}"
+        if progress:
+            progress(f"building {folder} from {context}")
+        outcome = engine.build(context, context / "Dockerfile", tag, network=exercise.build_network,
+                               progress=progress)
+        if outcome.image_id is None:
+            raise CheckError(f"the lab's own image {folder} did not build: {outcome.error}",
+                             path=context / "Dockerfile", hint="this is the course's file, not yours: "
+                             "report it, with the log above")
+        env[f"{folder.upper().replace('-', '_')}_IMAGE"] = tag
+    return env
