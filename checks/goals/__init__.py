@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from checks.dockerfile import Dockerfile
     from checks.engine import BuildOutcome, CommandResult, ProbeResult
+    from checks.goals.production import RunningApp
     from checks.lab import Exercise
     from checks.layers import FileIndex
 
@@ -77,6 +80,9 @@ class Subject(Protocol):
     def run_command(self, argv: list[str], timeout: float) -> CommandResult: ...
     def build_stage_files(self) -> FileIndex: ...
     def variant(self, variant: Variant) -> BuildOutcome: ...
+    def run_app(
+        self, *, memory_mb: int = 256, writable: bool = False, health_interval_s: float | None = None
+    ) -> AbstractContextManager[RunningApp]: ...
 
 
 @dataclass
