@@ -760,11 +760,18 @@ class Engine:
                     removed.append(f"image {ref}")
         return removed
 
-    def exec_in(self, container: str, argv: list[str], timeout: float = 20) -> CommandResult:
-        """Run ``argv`` inside a running container (``docker exec``) and wait for it."""
-        with self._timed("runtime"), self._translate(f"run a command in {container}"):
+    def exec_in(self, container: Any, argv: list[str], timeout: float = 20) -> CommandResult:
+        """Run ``argv`` inside a running container (``docker exec``, as its USER) and wait for it.
+        ``container`` is a name, an id or a container object; a stopped one gives 126."""
+        ref = getattr(container, "id", container)
+        with self._timed("runtime"), self._translate("run a command in a container"):
             api = self.client.api
-            exec_id = api.exec_create(container, argv)["Id"]
+            try:
+                exec_id = api.exec_create(ref, argv)["Id"]
+            except docker.errors.APIError as e:
+                if e.status_code not in (404, 409):  # gone, or no longer running
+                    raise
+                return CommandResult(126, f"the container is not running ({_short(e)})")
             result: list[bytes] = []
             reader = threading.Thread(target=lambda: result.append(api.exec_start(exec_id)), daemon=True)
             reader.start()
@@ -839,6 +846,107 @@ class Engine:
                             api.remove_image(ref, noprune=True)
                             removed.append(f"image {ref}")
         return removed
+    # -- production runtime (lab 12) --
+
+    @contextlib.contextmanager
+    def production_container(
+        self,
+        image: str,
+        *,
+        memory_mb: int = 256,
+        writable: bool = False,
+        health_interval_s: float | None = None,
+    ) -> Iterator[Any]:
+        """The image run as production would run it, under the sandbox's limits otherwise.
+
+        ``memory_mb`` is the memory limit, with swap equal to it (none on top), so an app
+        that outgrows it is OOM-killed rather than slowed down. ``writable`` keeps the root
+        filesystem writable and /tmp on it, so that ``files_containing`` sees every file
+        the app writes. ``health_interval_s`` runs the image's own HEALTHCHECK command
+        that often, instead of waiting out its production interval. Removed on the way out.
+        """
+        name = f"lbl-{self.run_id}-{uuid.uuid4().hex[:6]}"
+        limit = f"{memory_mb}m"
+        options: dict[str, Any] = {}
+        if health_interval_s is not None:
+            # No test given: the engine keeps the image's command and changes the timing only.
+            nanos = int(health_interval_s * 1e9)
+            options["healthcheck"] = {"interval": nanos, "start_period": nanos}
+        with self._timed("runtime"), self._translate(f"start a container from {image}"):
+            try:
+                container = self.client.containers.run(
+                    image,
+                    detach=True,
+                    labels=self.labels,
+                    name=name,
+                    network_mode="none",
+                    read_only=not writable,
+                    tmpfs={} if writable else {"/tmp": "size=16m"},
+                    mem_limit=limit,
+                    memswap_limit=limit,
+                    pids_limit=256,
+                    nano_cpus=1_000_000_000,
+                    cap_drop=["ALL"],
+                    security_opt=["no-new-privileges"],
+                    log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
+                    **options,
+                )
+            except docker.errors.APIError as e:
+                if "oci runtime" not in str(e).lower():
+                    raise
+                with contextlib.suppress(docker.errors.DockerException):
+                    self.client.api.remove_container(name, force=True)
+                raise ContainerWontStart(_oci_reason(str(e))) from e
+        try:
+            yield container
+        finally:
+            with self._timed("runtime"), contextlib.suppress(docker.errors.DockerException):
+                container.remove(force=True)
+
+    def container_state(self, container: Any) -> dict[str, Any]:
+        """``State`` from ``docker inspect``: Running, ExitCode, OOMKilled, Health ..."""
+        with self._timed("runtime"), self._translate("inspect the app's container"):
+            container.reload()
+            return dict(container.attrs.get("State") or {})
+
+    def container_logs(self, container: Any, tail: int = 200) -> str:
+        """What the app wrote to stdout and stderr, as ``docker logs`` shows it."""
+        with self._timed("runtime"), self._translate("read the app's logs"):
+            return container.logs(tail=tail).decode(errors="replace")
+
+    def stop_container(self, container: Any, timeout_s: int) -> float:
+        """``docker stop -t timeout_s``: SIGTERM (or the image's STOPSIGNAL), then SIGKILL
+        after ``timeout_s``. Returns the seconds it took."""
+        with self._timed("runtime"), self._translate("stop the app's container"):
+            start = time.perf_counter()
+            container.stop(timeout=timeout_s)
+            return time.perf_counter() - start
+
+    def files_containing(self, container: Any, needle: bytes, limit: int = 64) -> list[str]:
+        """Files the container added or changed (``docker diff``) whose first MB holds
+        ``needle``; at most ``limit`` of the changed paths are read."""
+        found: list[str] = []
+        with self._timed("runtime"), self._translate("read the files the app wrote"):
+            changed = sorted(c["Path"] for c in container.diff() or [] if c.get("Kind") in (0, 1))
+            # Only leaves: a path with another under it is a folder, and archiving a folder
+            # such as /usr streams all of it. Compiled bytecode holds no log lines.
+            leaves = [p for i, p in enumerate(changed)
+                      if not (i + 1 < len(changed) and changed[i + 1].startswith(p + "/"))
+                      and not p.endswith(".pyc")]
+            for path in leaves[:limit]:
+                try:
+                    stream, stat = container.get_archive(path)
+                    if int(stat.get("mode", 0)) & (1 << 31):  # Go's os.ModeDir: a folder
+                        continue
+                    data = b"".join(stream)
+                except docker.errors.NotFound:
+                    continue  # written, then removed again
+                with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+                    member = tar.next()
+                    handle = tar.extractfile(member) if member is not None and member.isfile() else None
+                    if handle is not None and needle in handle.read(1 << 20):
+                        found.append(path)
+        return found
 
     # -- cleanup ------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from checks.goals import Goal, GoalResult, ImageFacts, LayerInfo, Variant, evalu
 from checks.lab import Exercise, Lab
 from checks.layers import ByteHit, FileIndex, scan_saved_image, search_saved_image
 from checks.report import ExerciseReport
+from checks.running import LiveApp
 
 MAX_SCAN_BYTES = 3_000_000_000  # larger images are refused, not read: no goal needs that much
 COMMENT_PREFIX = {".go": "//", ".js": "//", ".ts": "//", ".java": "//", ".py": "#"}
@@ -196,6 +198,32 @@ class LiveSubject:
         except ContainerWontStart as e:
             problem = f"the container could not start: {e}"
             return ProbeResult(None, 0.0, False, None, str(e), "", problem=problem)
+
+    @contextlib.contextmanager
+    def run_app(
+        self, *, memory_mb: int = 256, writable: bool = False, health_interval_s: float | None = None
+    ) -> Iterator[LiveApp]:
+        """The image running on its own ENTRYPOINT/CMD, for goals that watch it over time."""
+        if self.exercise.port is None:
+            raise CheckError(
+                f"exercise {self.exercise.name} has a runtime goal but no port",
+                path=self.exercise.lab_dir / "lab.toml",
+            )
+        config = self.image().config
+        if not (config.get("Entrypoint") or config.get("Cmd")):
+            yield LiveApp(self.engine, None, self.exercise.port, images.PROBE_IMAGE,
+                          problem="the image sets no ENTRYPOINT or CMD")
+            return
+        with contextlib.ExitStack() as stack:
+            try:
+                container = stack.enter_context(self.engine.production_container(
+                    self.tag, memory_mb=memory_mb, writable=writable, health_interval_s=health_interval_s
+                ))
+            except ContainerWontStart as e:
+                container, problem = None, f"the container could not start: {e}"
+            else:
+                problem = ""
+            yield LiveApp(self.engine, container, self.exercise.port, images.PROBE_IMAGE, problem)
 
     def run_command(self, argv: list[str], timeout: float) -> CommandResult:
         try:

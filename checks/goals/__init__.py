@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from checks.dockerfile import Dockerfile
     from checks.engine import BuildOutcome, CommandResult, ProbeResult
+    from checks.goals.production import RunningApp
     from checks.lab import Exercise
     from checks.layers import ByteHit, FileIndex
 
@@ -94,6 +97,9 @@ class Subject(Protocol):
     def variant_image(self, variant: Variant) -> ImageFacts | None: ...
     def base_image(self) -> ImageFacts | None: ...
     def search_image(self, needle: bytes, variant: Variant | None = None) -> list[ByteHit]: ...
+    def run_app(
+        self, *, memory_mb: int = 256, writable: bool = False, health_interval_s: float | None = None
+    ) -> AbstractContextManager[RunningApp]: ...
 
 
 @dataclass
