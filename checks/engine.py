@@ -163,6 +163,34 @@ class ProbeResult:
     problem: str = ""  # why nothing could be asked at all
 
 
+@dataclass(frozen=True)
+class OutsideProbe:
+    """A probe from a neighbour container on a network shared with the app (lab 13)."""
+
+    result: ProbeResult
+    sockets: str  # `netstat -ltn` read from inside the app's namespace, for the diagnosis
+
+
+@dataclass(frozen=True)
+class WatchResult:
+    """How a container under a restart policy looked after a while (lab 13)."""
+
+    running: bool
+    restarts: int
+    status: str  # the engine's State.Status: running, restarting, exited ...
+    exit_code: int | None
+    logs: str
+
+
+@dataclass(frozen=True)
+class VolumeRuns:
+    """The image's own command run, one after another, on one fresh named volume (lab 13)."""
+
+    runs: tuple[CommandResult, ...]
+    user: str  # the uid/gid the app ran as, from `id` in the image
+    listing: str  # `ls -lnd` of the mount point, seen by a second container on the volume
+
+
 @dataclass
 class Engine:
     """A connection to the engine, scoped to one grading run."""
@@ -947,6 +975,158 @@ class Engine:
                     if handle is not None and needle in handle.read(1 << 20):
                         found.append(path)
         return found
+    # -- troubleshooting (lab 13) --
+
+    def _limited(self, image: str, **overrides: Any) -> Any:
+        """Start a detached container under the same limits as ``sandboxed``; the caller
+        removes it. Lab 13's goals need what ``sandboxed`` does not offer: a volume, a
+        restart policy, or a neighbour on a shared network."""
+        options: dict[str, Any] = {
+            "detach": True,
+            "labels": self.labels,
+            "name": f"lbl-{self.run_id}-{uuid.uuid4().hex[:6]}",
+            "network_mode": "none",
+            "read_only": True,
+            "tmpfs": {"/tmp": "size=16m"},
+            "mem_limit": "256m",
+            "pids_limit": 256,
+            "nano_cpus": 1_000_000_000,
+            "cap_drop": ["ALL"],
+            "security_opt": ["no-new-privileges"],
+            "log_config": LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
+        }
+        options.update(overrides)
+        try:
+            return self.client.containers.run(image, **options)
+        except docker.errors.APIError as e:
+            if "oci runtime" not in str(e).lower():
+                raise
+            # runc could not start the process: the image's fault, not the engine's.
+            with contextlib.suppress(docker.errors.DockerException):
+                self.client.api.remove_container(options["name"], force=True)
+            raise ContainerWontStart(_oci_reason(str(e))) from e
+
+    @staticmethod
+    def _remove_quietly(container: Any) -> None:
+        with contextlib.suppress(docker.errors.DockerException):
+            container.remove(force=True)
+
+    def _run_helper(
+        self, image: str, argv: list[str], timeout: float, *, network: str = "none",
+        volumes: dict[str, dict[str, str]] | None = None, entrypoint: list[str] | None = None,
+    ) -> str:
+        """A short-lived helper container (a probe, `ls`, `netstat`), limited like a probe."""
+        helper = self.client.containers.run(
+            image, command=argv, entrypoint=entrypoint, detach=True, labels=self.labels,
+            name=f"lbl-{self.run_id}-{uuid.uuid4().hex[:6]}", network_mode=network, read_only=True,
+            mem_limit="64m", pids_limit=64, cap_drop=["ALL"], security_opt=["no-new-privileges"],
+            volumes=volumes or {},
+        )
+        try:
+            helper.wait(timeout=timeout)
+            return str(helper.logs().decode(errors="replace"))
+        except requests.exceptions.RequestException:
+            return "status=none (the helper container timed out)"
+        finally:
+            self._remove_quietly(helper)
+
+    def probe_http_from_neighbour(
+        self, image: str, port: int, path: str, within_s: float, probe_image: str
+    ) -> OutsideProbe:
+        """Ask the app for ``path`` from ANOTHER container on a user-defined network.
+
+        ``probe_http`` asks over the app's own loopback, which a server bound to 127.0.0.1
+        answers; a published port or a neighbour reaches the container's interface instead,
+        and this probe takes that path. The network is this run's, and removed afterwards.
+        """
+        network_name = f"lbl-{self.run_id}-net-{uuid.uuid4().hex[:6]}"
+        with self._timed("runtime"), self._translate("probe the app from a neighbour container"):
+            network = self.client.networks.create(network_name, driver="bridge", labels=self.labels)
+            try:
+                app = self._limited(image, network_mode=network_name)
+                try:
+                    script = _PROBE_SCRIPT.format(url=f"http://{app.name}:{port}{path}",
+                                                  seconds=int(within_s * 10))
+                    start = time.perf_counter()
+                    output = self._run_helper(probe_image, ["sh", "-c", script], within_s + 10,
+                                              network=network_name)
+                    seconds = time.perf_counter() - start
+                    app.reload()
+                    state = app.attrs.get("State", {})
+                    running = bool(state.get("Running"))
+                    logs = app.logs(tail=20).decode(errors="replace")
+                    sockets = ""
+                    if running:  # the chapter's sidecar: netstat from inside the app's namespace
+                        sockets = self._run_helper(probe_image, ["netstat", "-ltn"], 10,
+                                                   network=f"container:{app.id}")
+                finally:
+                    self._remove_quietly(app)
+            finally:
+                with contextlib.suppress(docker.errors.DockerException):
+                    network.remove()
+        match = re.search(r"status=(\d{3})", output)
+        result = ProbeResult(
+            int(match.group(1)) if match else None, seconds, running,
+            None if running else state.get("ExitCode"), logs, output,
+        )
+        return OutsideProbe(result, sockets)
+
+    def watch_restarts(self, image: str, seconds: float, max_restarts: int = 10) -> WatchResult:
+        """Run the image as it is configured, under ``--restart on-failure``, and look at it
+        after ``seconds``: running or not, and how often the engine restarted it. The retry
+        cap keeps a crash loop bounded even if the container outlived us."""
+        with self._timed("runtime"), self._translate(f"watch a container of {image}"):
+            container = self._limited(
+                image, restart_policy={"Name": "on-failure", "MaximumRetryCount": max_restarts}
+            )
+            try:
+                time.sleep(seconds)
+                container.reload()
+                state = container.attrs.get("State", {})
+                running = bool(state.get("Running")) and not state.get("Restarting")
+                restarts = int(container.attrs.get("RestartCount") or 0)
+                logs = container.logs(tail=40).decode(errors="replace")
+            finally:
+                self._remove_quietly(container)
+        return WatchResult(running, restarts, str(state.get("Status", "")),
+                           None if running else state.get("ExitCode"), logs)
+
+    def run_on_fresh_volume(
+        self, image: str, mount: str, runs: int, timeout: float, probe_image: str
+    ) -> VolumeRuns:
+        """Run the image's own command ``runs`` times, each to its exit, on one new named
+        volume at ``mount``. A new volume is filled from the image's directory at ``mount``
+        (contents, owner and mode), which is what a first ``docker run -v NAME:PATH`` meets."""
+        with self._timed("runtime"), self._translate(f"run {image} on a new volume"):
+            volume = self.client.volumes.create(
+                f"lbl-{self.run_id}-vol-{uuid.uuid4().hex[:6]}", labels=self.labels
+            )
+            binding = {volume.name: {"bind": mount, "mode": "rw"}}
+            try:
+                results = tuple(self._run_once(image, binding, timeout) for _ in range(runs))
+                try:
+                    user = self._run_helper(image, [], 20, entrypoint=["id"])
+                except docker.errors.APIError:
+                    user = "(the image has no `id` to ask)"
+                listing = self._run_helper(probe_image, ["ls", "-lnd", mount], 20, volumes=binding)
+            finally:
+                with contextlib.suppress(docker.errors.DockerException):
+                    volume.remove(force=True)
+        return VolumeRuns(results, user.strip(), listing.strip())
+
+    def _run_once(self, image: str, volumes: dict[str, dict[str, str]], timeout: float) -> CommandResult:
+        try:
+            container = self._limited(image, volumes=volumes)
+        except ContainerWontStart as e:
+            return CommandResult(127, f"the container could not start: {e}")
+        try:
+            try:
+                code: int | None = int(container.wait(timeout=timeout).get("StatusCode", -1))
+            except requests.exceptions.RequestException:
+                code = None
+            return CommandResult(code, container.logs(tail=40).decode(errors="replace"))
+        finally:
+            self._remove_quietly(container)
 
     # -- cleanup ------------------------------------------------------------------------------
 

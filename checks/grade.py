@@ -15,7 +15,17 @@ from pathlib import Path
 from checks import dockerfile as dockerfile_module
 from checks import images
 from checks.dockerfile import Dockerfile, lines_for_history
-from checks.engine import BuildOutcome, CommandResult, ContainerWontStart, Engine, ProbeResult, Progress
+from checks.engine import (
+    BuildOutcome,
+    CommandResult,
+    ContainerWontStart,
+    Engine,
+    OutsideProbe,
+    ProbeResult,
+    Progress,
+    VolumeRuns,
+    WatchResult,
+)
 from checks.errors import CheckError, ImageUnavailable, NeedsBuildKit
 from checks.goals import Goal, GoalResult, ImageFacts, LayerInfo, Variant, evaluate
 from checks.lab import Exercise, Lab
@@ -230,6 +240,37 @@ class LiveSubject:
             return self.engine.run_to_exit(self.tag, argv, timeout)
         except ContainerWontStart as e:
             return CommandResult(127, f"the container could not start: {e}")
+
+    # -- troubleshooting (lab 13) --
+
+    def read_file(self, path: str) -> bytes | None:
+        """One file of the image, symlinks followed, without running anything."""
+        return self.engine.create_and_read(self.tag, path)
+
+    def probe_from_neighbour(self, path: str, within_s: float) -> OutsideProbe:
+        port = self._port()
+        try:
+            return self.engine.probe_http_from_neighbour(self.tag, port, path, within_s, images.PROBE_IMAGE)
+        except ContainerWontStart as e:
+            problem = f"the container could not start: {e}"
+            return OutsideProbe(ProbeResult(None, 0.0, False, None, str(e), "", problem=problem), "")
+
+    def watch(self, seconds: float) -> WatchResult:
+        try:
+            return self.engine.watch_restarts(self.tag, seconds)
+        except ContainerWontStart as e:
+            return WatchResult(False, 0, "not started", 127, f"the container could not start: {e}")
+
+    def runs_on_fresh_volume(self, mount: str, runs: int, timeout: float) -> VolumeRuns:
+        return self.engine.run_on_fresh_volume(self.tag, mount, runs, timeout, images.PROBE_IMAGE)
+
+    def _port(self) -> int:
+        if self.exercise.port is None:
+            raise CheckError(
+                f"exercise {self.exercise.name} has a runtime goal but no port",
+                path=self.exercise.lab_dir / "lab.toml",
+            )
+        return self.exercise.port
 
     def _facts(self, ref: str) -> ImageFacts:
         info = self.engine.inspect_image(ref)

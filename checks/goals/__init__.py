@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from checks.dockerfile import Dockerfile
-    from checks.engine import BuildOutcome, CommandResult, ProbeResult
+    from checks.engine import BuildOutcome, CommandResult, OutsideProbe, ProbeResult, VolumeRuns, WatchResult
     from checks.goals.production import RunningApp
     from checks.lab import Exercise
     from checks.layers import ByteHit, FileIndex
@@ -100,6 +100,11 @@ class Subject(Protocol):
     def run_app(
         self, *, memory_mb: int = 256, writable: bool = False, health_interval_s: float | None = None
     ) -> AbstractContextManager[RunningApp]: ...
+    # lab 13: troubleshooting
+    def read_file(self, path: str) -> bytes | None: ...
+    def probe_from_neighbour(self, path: str, within_s: float) -> OutsideProbe: ...
+    def watch(self, seconds: float) -> WatchResult: ...
+    def runs_on_fresh_volume(self, mount: str, runs: int, timeout: float) -> VolumeRuns: ...
 
 
 @dataclass

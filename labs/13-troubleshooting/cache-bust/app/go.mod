@@ -1,0 +1,3 @@
+module buildinfo
+
+go 1.22

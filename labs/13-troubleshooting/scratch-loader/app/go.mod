@@ -1,0 +1,3 @@
+module healthz
+
+go 1.22
