@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checks import dockerfile as dockerfile_module
-from checks import images
+from checks import images, sandbox_runs
 from checks.dockerfile import Dockerfile, lines_for_history
 from checks.engine import BuildOutcome, CommandResult, ContainerWontStart, Engine, ProbeResult, Progress
 from checks.errors import CheckError, ImageUnavailable, NeedsBuildKit
 from checks.goals import Goal, GoalResult, ImageFacts, LayerInfo, Variant, evaluate
+from checks.goals.lifecycle import LifecycleRun
+from checks.goals.volumes import BindRun, VolumeRuns, WritableRun
 from checks.lab import Exercise, Lab
 from checks.layers import FileIndex, scan_saved_image
 from checks.report import ExerciseReport
@@ -42,6 +44,7 @@ class LiveSubject:
     _variants: dict[Variant, BuildOutcome] = field(default_factory=dict)
     _stage_files: FileIndex | None = None
     _layers: list[LayerInfo] | None = None
+    _sandbox_runs: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def image(self) -> ImageFacts:
         if self._image is None:
@@ -177,6 +180,44 @@ class LiveSubject:
             return self.engine.run_to_exit(self.tag, argv, timeout)
         except ContainerWontStart as e:
             return CommandResult(127, f"the container could not start: {e}")
+
+    # -- lifecycle and volumes (labs 04, 05) --
+
+    def lifecycle(self, path: str, watch_s: float, grace_s: float) -> LifecycleRun:
+        port = self._port()
+        key = ("lifecycle", path, watch_s, grace_s)
+        if key not in self._sandbox_runs:
+            self._sandbox_runs[key] = sandbox_runs.lifecycle(
+                self.engine, self.tag, self.image().config, port, path, watch_s, grace_s)
+        return self._sandbox_runs[key]  # type: ignore[return-value]
+
+    def volume_runs(self, mount: str, runs: int, data_file: str, timeout_s: float) -> VolumeRuns:
+        key = ("volume", mount, runs, data_file, timeout_s)
+        if key not in self._sandbox_runs:
+            self._sandbox_runs[key] = sandbox_runs.volume_runs(self.engine, self.tag, mount, runs, data_file,
+                                                               timeout_s)
+        return self._sandbox_runs[key]  # type: ignore[return-value]
+
+    def writable_run(self, volume_at: str | None, timeout_s: float) -> WritableRun:
+        key = ("writable", volume_at, timeout_s)
+        if key not in self._sandbox_runs:
+            self._sandbox_runs[key] = sandbox_runs.writable_run(self.engine, self.tag, volume_at, timeout_s)
+        return self._sandbox_runs[key]  # type: ignore[return-value]
+
+    def bind_run(self, mount: str, seed: tuple[tuple[str, str], ...], timeout_s: float) -> BindRun:
+        key = ("bind", mount, seed, timeout_s)
+        if key not in self._sandbox_runs:
+            self._sandbox_runs[key] = sandbox_runs.bind_run(self.engine, self.tag, self.workdir, mount, seed,
+                                                            timeout_s)
+        return self._sandbox_runs[key]  # type: ignore[return-value]
+
+    def _port(self) -> int:
+        if self.exercise.port is None:
+            raise CheckError(
+                f"exercise {self.exercise.name} has a runtime goal but no port",
+                path=self.exercise.lab_dir / "lab.toml",
+            )
+        return self.exercise.port
 
     def _facts(self, ref: str) -> ImageFacts:
         info = self.engine.inspect_image(ref)
