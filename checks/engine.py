@@ -599,7 +599,6 @@ class Engine:
         with self._timed("runtime"), self._translate(f"create a container from {image}"):
             container = self.client.containers.create(
                 image,
-                detach=True,
                 labels=self.labels,
                 name=name,
                 network_mode="none",

@@ -7,8 +7,10 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar, cast
 
 from checks import dockerfile as dockerfile_module
 from checks import images, sandbox_runs
@@ -23,6 +25,7 @@ from checks.layers import FileIndex, scan_saved_image
 from checks.report import ExerciseReport
 
 MAX_SCAN_BYTES = 3_000_000_000  # larger images are refused, not read: no goal needs that much
+_Run = TypeVar("_Run")  # what one sandbox run of labs 04 and 05 returns
 COMMENT_PREFIX = {".go": "//", ".js": "//", ".ts": "//", ".java": "//", ".py": "#"}
 
 
@@ -185,31 +188,26 @@ class LiveSubject:
 
     def lifecycle(self, path: str, watch_s: float, grace_s: float) -> LifecycleRun:
         port = self._port()
-        key = ("lifecycle", path, watch_s, grace_s)
-        if key not in self._sandbox_runs:
-            self._sandbox_runs[key] = sandbox_runs.lifecycle(
-                self.engine, self.tag, self.image().config, port, path, watch_s, grace_s)
-        return self._sandbox_runs[key]  # type: ignore[return-value]
+        return self._once(("lifecycle", path, watch_s, grace_s), lambda: sandbox_runs.lifecycle(
+            self.engine, self.tag, self.image().config, port, path, watch_s, grace_s))
 
     def volume_runs(self, mount: str, runs: int, data_file: str, timeout_s: float) -> VolumeRuns:
-        key = ("volume", mount, runs, data_file, timeout_s)
-        if key not in self._sandbox_runs:
-            self._sandbox_runs[key] = sandbox_runs.volume_runs(self.engine, self.tag, mount, runs, data_file,
-                                                               timeout_s)
-        return self._sandbox_runs[key]  # type: ignore[return-value]
+        return self._once(("volume", mount, runs, data_file, timeout_s), lambda: sandbox_runs.volume_runs(
+            self.engine, self.tag, mount, runs, data_file, timeout_s))
 
     def writable_run(self, volume_at: str | None, timeout_s: float) -> WritableRun:
-        key = ("writable", volume_at, timeout_s)
-        if key not in self._sandbox_runs:
-            self._sandbox_runs[key] = sandbox_runs.writable_run(self.engine, self.tag, volume_at, timeout_s)
-        return self._sandbox_runs[key]  # type: ignore[return-value]
+        return self._once(("writable", volume_at, timeout_s), lambda: sandbox_runs.writable_run(
+            self.engine, self.tag, volume_at, timeout_s))
 
     def bind_run(self, mount: str, seed: tuple[tuple[str, str], ...], timeout_s: float) -> BindRun:
-        key = ("bind", mount, seed, timeout_s)
+        return self._once(("bind", mount, seed, timeout_s), lambda: sandbox_runs.bind_run(
+            self.engine, self.tag, self.workdir, mount, seed, timeout_s))
+
+    def _once(self, key: tuple[object, ...], run: Callable[[], _Run]) -> _Run:
+        """Each sandbox run happens once per grading: goals that read it see the same facts."""
         if key not in self._sandbox_runs:
-            self._sandbox_runs[key] = sandbox_runs.bind_run(self.engine, self.tag, self.workdir, mount, seed,
-                                                            timeout_s)
-        return self._sandbox_runs[key]  # type: ignore[return-value]
+            self._sandbox_runs[key] = run()
+        return cast(_Run, self._sandbox_runs[key])
 
     def _port(self) -> int:
         if self.exercise.port is None:
