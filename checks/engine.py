@@ -1128,6 +1128,143 @@ class Engine:
         finally:
             self._remove_quietly(container)
 
+    # -- lifecycle and volumes (labs 04, 05) --
+
+    @contextlib.contextmanager
+    def sandbox_created(
+        self,
+        image: str,
+        *,
+        read_only: bool = True,
+        volumes: dict[str, str] | None = None,
+        binds: dict[str, str] | None = None,
+    ) -> Iterator[Any]:
+        """A container under the same limits as ``sandboxed``, created but not started, so the
+        caller sees it in the ``created`` state. ``volumes`` maps named volumes and ``binds``
+        host directories to paths in the container. Removed, with any anonymous volume an
+        image's VOLUME made for it, on the way out."""
+        name = f"lbl-{self.run_id}-{uuid.uuid4().hex[:6]}"
+        mounts = {source: {"bind": target, "mode": "rw"}
+                  for source, target in {**(volumes or {}), **(binds or {})}.items()}
+        with self._timed("runtime"), self._translate(f"create a container from {image}"):
+            container = self.client.containers.create(
+                image,
+                labels=self.labels,
+                name=name,
+                network_mode="none",
+                read_only=read_only,
+                volumes=mounts,
+                tmpfs={"/tmp": "size=16m"},
+                mem_limit="256m",
+                pids_limit=256,
+                nano_cpus=1_000_000_000,
+                cap_drop=["ALL"],
+                security_opt=["no-new-privileges"],
+                log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
+            )
+        try:
+            yield container
+        finally:
+            with self._timed("runtime"), contextlib.suppress(docker.errors.DockerException):
+                # v=True: a VOLUME in the student's image makes an anonymous volume, which
+                # carries no label of ours and would otherwise outlive the run.
+                container.remove(force=True, v=True)
+
+    def start_container(self, container: Any) -> None:
+        """Start a created container; a process runc cannot exec is the image's fault."""
+        with self._timed("runtime"), self._translate("start the container"):
+            try:
+                container.start()
+            except docker.errors.APIError as e:
+                if "oci runtime" not in str(e).lower():
+                    raise
+                raise ContainerWontStart(_oci_reason(str(e))) from e
+
+    def container_status(self, container: Any) -> ContainerState:
+        with self._timed("runtime"), self._translate("inspect the container"):
+            container.reload()
+        state = container.attrs.get("State") or {}
+        health = state.get("Health") or {}
+        log = health.get("Log") or []
+        return ContainerState(
+            status=str(state.get("Status", "unknown")),
+            health=str(health["Status"]) if health.get("Status") else None,
+            exit_code=int(state.get("ExitCode", 0)) if state.get("Status") == "exited" else None,
+            last_probe=str(log[-1].get("Output", "")).strip() if log else "",
+        )
+
+    def watch_states(
+        self, container: Any, *, since: float, within_s: float, until: Callable[[ContainerState], bool],
+        every_s: float = 0.1,
+    ) -> list[StateChange]:
+        """Poll the container's state until ``until`` holds or ``within_s`` passes, keeping each
+        change with its time since ``since`` (a ``time.perf_counter()`` reading)."""
+        seen: list[StateChange] = []
+        deadline = time.perf_counter() + within_s
+        while True:
+            state = self.container_status(container)
+            if not seen or seen[-1].state.label != state.label:
+                seen.append(StateChange(time.perf_counter() - since, state))
+            if until(state) or time.perf_counter() >= deadline:
+                return seen
+            time.sleep(every_s)
+
+    def stop_timed(self, container: Any, grace_s: float) -> StopResult:
+        """``docker stop -t grace_s``, timed: SIGTERM (or the image's STOPSIGNAL), then SIGKILL."""
+        with self._timed("runtime"), self._translate("stop the container"):
+            start = time.perf_counter()
+            container.stop(timeout=int(grace_s))
+            seconds = time.perf_counter() - start
+        return StopResult(seconds, self.container_status(container), self.container_logs(container))
+
+    def wait_for_exit(self, container: Any, timeout: float) -> CommandResult:
+        """Wait for a started container's process to exit; None as the code if it did not."""
+        with self._timed("runtime"), self._translate("wait for the container"):
+            try:
+                code: int | None = int(container.wait(timeout=timeout).get("StatusCode", -1))
+            except requests.exceptions.RequestException:
+                code = None
+            output = container.logs(tail=40).decode(errors="replace")
+        return CommandResult(code, output)
+
+    def layer_changes(self, container: Any) -> list[tuple[str, str]]:
+        """``docker diff``: (A, C or D, path) for each change in the container's writable layer.
+        Mounts (volumes, binds, tmpfs) are not part of that layer and never show."""
+        with self._timed("runtime"), self._translate("list the container's changes"):
+            changes = container.diff() or []
+        kinds = {0: "C", 1: "A", 2: "D"}
+        return [(kinds.get(int(c.get("Kind", 0)), "?"), str(c.get("Path", ""))) for c in changes]
+
+    def create_volume(self) -> str:
+        """A named volume with our labels and a name no other grader can pick."""
+        name = f"lbl-{self.run_id}-{uuid.uuid4().hex[:6]}"
+        with self._timed("runtime"), self._translate("create a volume"):
+            self.client.api.create_volume(name=name, labels=self.labels)
+        return name
+
+    def remove_volume(self, name: str) -> None:
+        with self._timed("cleanup"), self._translate(f"remove volume {name}"), \
+                contextlib.suppress(docker.errors.NotFound):
+            self.client.api.remove_volume(name, force=True)
+
+    def read_from_volume(self, volume: str, path: str, reader_image: str) -> bytes | None:
+        """One file from a named volume, read through a container that is never started."""
+        with self._timed("runtime"), self._translate(f"read {path} from volume {volume}"):
+            container = self.client.containers.create(
+                reader_image, command=["/nonexistent"], labels=self.labels, network_mode="none",
+                volumes={volume: {"bind": "/volume", "mode": "ro"}},
+            )
+            try:
+                stream, _ = container.get_archive(f"/volume/{path.lstrip('/')}")
+                with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+                    member = tar.next()
+                    handle = tar.extractfile(member) if member is not None and member.isfile() else None
+                    return handle.read() if handle else None
+            except docker.errors.NotFound:
+                return None
+            finally:
+                container.remove(force=True)
+
     # -- cleanup ------------------------------------------------------------------------------
 
     def cleanup(self, *, everything: bool = False, keep_images: bool = False) -> list[str]:
@@ -1282,3 +1419,36 @@ def _oci_reason(message: str) -> str:
 
 def _looks_like_disk_full(text: str) -> bool:
     return "no space left on device" in text.lower()
+
+
+# -- lifecycle and volumes (labs 04, 05) --
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    status: str  # created, running, exited, ... as `docker inspect` says
+    health: str | None  # starting, healthy, unhealthy; None without a HEALTHCHECK
+    exit_code: int | None = None  # once exited
+    last_probe: str = ""  # the output of the last health probe
+
+    @property
+    def label(self) -> str:
+        """How the lab reports it: a health verdict stands in for "running" once there is one."""
+        if self.status == "running" and self.health in ("healthy", "unhealthy"):
+            return self.health
+        if self.status == "exited":
+            return f"exited ({self.exit_code})"
+        return self.status
+
+
+@dataclass(frozen=True)
+class StateChange:
+    seconds: float  # since the container was created
+    state: ContainerState
+
+
+@dataclass(frozen=True)
+class StopResult:
+    seconds: float
+    state: ContainerState  # after the stop
+    logs: str

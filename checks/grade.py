@@ -8,12 +8,13 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar, cast
 
 from checks import dockerfile as dockerfile_module
-from checks import images
+from checks import images, sandbox_runs
 from checks.dockerfile import Dockerfile, lines_for_history
 from checks.engine import (
     BuildOutcome,
@@ -28,12 +29,15 @@ from checks.engine import (
 )
 from checks.errors import CheckError, ImageUnavailable, NeedsBuildKit
 from checks.goals import Goal, GoalResult, ImageFacts, LayerInfo, Variant, evaluate
+from checks.goals.lifecycle import LifecycleRun
+from checks.goals.volumes import BindRun, PersistRuns, WritableRun
 from checks.lab import Exercise, Lab
 from checks.layers import ByteHit, FileIndex, scan_saved_image, search_saved_image
 from checks.report import ExerciseReport
 from checks.running import LiveApp
 
 MAX_SCAN_BYTES = 3_000_000_000  # larger images are refused, not read: no goal needs that much
+_Run = TypeVar("_Run")  # what one sandbox run of labs 04 and 05 returns
 COMMENT_PREFIX = {".go": "//", ".js": "//", ".ts": "//", ".java": "//", ".py": "#"}
 
 
@@ -55,6 +59,7 @@ class LiveSubject:
     _variants: dict[Variant, BuildOutcome] = field(default_factory=dict)
     _stage_files: FileIndex | None = None
     _layers: list[LayerInfo] | None = None
+    _sandbox_runs: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def image(self) -> ImageFacts:
         if self._image is None:
@@ -263,6 +268,31 @@ class LiveSubject:
 
     def runs_on_fresh_volume(self, mount: str, runs: int, timeout: float) -> VolumeRuns:
         return self.engine.run_on_fresh_volume(self.tag, mount, runs, timeout, images.PROBE_IMAGE)
+
+    # -- lifecycle and volumes (labs 04, 05) --
+
+    def lifecycle(self, path: str, watch_s: float, grace_s: float) -> LifecycleRun:
+        port = self._port()
+        return self._once(("lifecycle", path, watch_s, grace_s), lambda: sandbox_runs.lifecycle(
+            self.engine, self.tag, self.image().config, port, path, watch_s, grace_s))
+
+    def volume_runs(self, mount: str, runs: int, data_file: str, timeout_s: float) -> PersistRuns:
+        return self._once(("volume", mount, runs, data_file, timeout_s), lambda: sandbox_runs.volume_runs(
+            self.engine, self.tag, mount, runs, data_file, timeout_s))
+
+    def writable_run(self, volume_at: str | None, timeout_s: float) -> WritableRun:
+        return self._once(("writable", volume_at, timeout_s), lambda: sandbox_runs.writable_run(
+            self.engine, self.tag, volume_at, timeout_s))
+
+    def bind_run(self, mount: str, seed: tuple[tuple[str, str], ...], timeout_s: float) -> BindRun:
+        return self._once(("bind", mount, seed, timeout_s), lambda: sandbox_runs.bind_run(
+            self.engine, self.tag, self.workdir, mount, seed, timeout_s))
+
+    def _once(self, key: tuple[object, ...], run: Callable[[], _Run]) -> _Run:
+        """Each sandbox run happens once per grading: goals that read it see the same facts."""
+        if key not in self._sandbox_runs:
+            self._sandbox_runs[key] = run()
+        return cast(_Run, self._sandbox_runs[key])
 
     def _port(self) -> int:
         if self.exercise.port is None:
