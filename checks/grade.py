@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import secrets as token_source
 import shutil
 import tempfile
 import uuid
@@ -17,7 +19,7 @@ from checks.engine import BuildOutcome, CommandResult, ContainerWontStart, Engin
 from checks.errors import CheckError, ImageUnavailable, NeedsBuildKit
 from checks.goals import Goal, GoalResult, ImageFacts, LayerInfo, Variant, evaluate
 from checks.lab import Exercise, Lab
-from checks.layers import FileIndex, scan_saved_image
+from checks.layers import BytesHit, FileIndex, find_bytes_in_layers, scan_saved_image
 from checks.report import ExerciseReport
 
 MAX_SCAN_BYTES = 3_000_000_000  # larger images are refused, not read: no goal needs that much
@@ -35,6 +37,8 @@ class LiveSubject:
     tag: str
     workdir: Path
     progress: Progress | None = None
+    secrets: dict[str, Path] = field(default_factory=dict)  # secret id -> the token file outside the repo
+    _unique: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
     _image: ImageFacts | None = None
     _files: FileIndex | None = None
     _stage: ImageFacts | None = None
@@ -109,6 +113,7 @@ class LiveSubject:
                     target=stage.label,
                     network=self.exercise.build_network,
                     progress=self.progress,
+                    secrets=self.secrets,
                 )
                 if outcome.image_id is None:
                     raise CheckError(
@@ -153,8 +158,39 @@ class LiveSubject:
             self._variants[variant] = self.engine.build(
                 context, dockerfile, f"{self.tag}-v{number}", target=variant.target,
                 network=self.exercise.build_network, progress=self.progress, disposable=True,
+                secrets=self.secrets, build_args=dict(variant.build_args),
             )
         return self._variants[variant]
+
+    def variant_command(self, variant: Variant, argv: list[str], timeout: float) -> CommandResult:
+        """Run ``argv`` in the sandbox, in the image a variant built (its id names it)."""
+        outcome = self.variant(variant)
+        if outcome.image_id is None:
+            return CommandResult(None, f"the variant did not build: {outcome.error}")
+        try:
+            return self.engine.run_to_exit(outcome.image_id, argv, timeout)
+        except ContainerWontStart as e:
+            return CommandResult(127, f"the container could not start: {e}")
+
+    def unique(self) -> str:
+        """A string new to this grading run: a value no earlier build can have cached."""
+        return self._unique
+
+    def secret_values(self) -> dict[str, bytes]:
+        return {secret_id: path.read_bytes() for secret_id, path in self.secrets.items()}
+
+    def find_in_image(self, needle: bytes) -> list[BytesHit]:
+        """Every layer file and config of the final image that holds ``needle``."""
+        if self.image().size > MAX_SCAN_BYTES:
+            raise CheckError(
+                f"the image is {self.image().size_mb:,.0f} MB; the grader reads layers of at most "
+                f"{MAX_SCAN_BYTES / 1e6:,.0f} MB", path=self.dockerfile.path,
+            )
+        archive = self.engine.save(self.tag, self.workdir / "search.tar")
+        try:
+            return find_bytes_in_layers(archive, needle)
+        finally:
+            archive.unlink()
 
     def probe(self, path: str, within_s: float) -> ProbeResult:
         if self.exercise.port is None:
@@ -191,6 +227,21 @@ class LiveSubject:
 
 def _without_cache_mounts(text: str) -> str:
     return re.sub(r"--mount=type=cache[^\s]*\s+", "", text)
+
+
+def _write_secrets(workdir: Path, ids: tuple[str, ...]) -> dict[str, Path]:
+    """A fresh random token per secret id, each in a file only this user can read, in the
+    run's own temporary folder: outside the repository and outside the build context."""
+    folder = workdir / "secrets"
+    files: dict[str, Path] = {}
+    for secret_id in ids:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        path = folder / secret_id
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(f"lbl-{secret_id}-{token_source.token_hex(16)}")
+        files[secret_id] = path
+    return files
 
 
 def _require_local_bases(engine: Engine, dockerfile: Dockerfile) -> None:
@@ -234,17 +285,22 @@ def grade_exercise(
             hint="install docker buildx (or use a Docker CLI before 23.0, which has BuildKit built in)",
         )
     _require_local_bases(engine, dockerfile)
-    build = engine.build(
-        exercise.context,
-        dockerfile_path,
-        tag,
-        network=exercise.build_network,
-        progress=progress,
-        builder=builder,
-    )
     workdir = Path(tempfile.mkdtemp(prefix=f"lbl-{engine.run_id}-"))
     try:
-        subject = LiveSubject(engine, exercise, dockerfile, build, tag, workdir, progress)
+        secret_files = _write_secrets(workdir, exercise.secrets)
+        build = engine.build(
+            exercise.context,
+            dockerfile_path,
+            tag,
+            network=exercise.build_network,
+            progress=progress,
+            builder=builder,
+            secrets=secret_files,
+            # A secret is not part of a step's cache key: a cached step would hold an earlier
+            # run's token, and a search for this run's token would miss it.
+            no_cache=bool(secret_files),
+        )
+        subject = LiveSubject(engine, exercise, dockerfile, build, tag, workdir, progress, secret_files)
         results: list[GoalResult] = [evaluate(g, subject) for g in goals]
         measured = {}
         if build.image_id is not None:

@@ -34,6 +34,7 @@ class Exercise:
     build_network: str = "none"
     app_from: str | None = None  # another exercise whose app/ this one packages too
     needs_buildkit: bool = False  # RUN --mount and friends: the legacy builder cannot grade it
+    secrets: tuple[str, ...] = ()  # build secret ids: each build gets a fresh random token file per id
     context_override: Path | None = None  # `grade --context DIR`: build from another folder
 
     @property
@@ -152,6 +153,7 @@ def load(folder: Path) -> Lab:
                 build_network=str(ex.get("build_network", "none")),
                 app_from=str(ex["app_from"]) if "app_from" in ex else None,
                 needs_buildkit=bool(ex.get("needs_buildkit", False)),
+                secrets=tuple(str(s) for s in ex.get("secrets", [])),
             )
             for ex in meta["exercises"]
         )

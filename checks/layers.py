@@ -12,6 +12,7 @@ import json
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
@@ -135,3 +136,62 @@ def passwd_uid(index: FileIndex, user: str) -> int | None:
         if len(fields) >= 3 and fields[0] == user and fields[2].isdigit():
             return int(fields[2])
     return None
+
+
+@dataclass(frozen=True)
+class BytesHit:
+    """Where a searched-for byte string turned up in a saved image."""
+
+    layer: int | None  # index into the image's layers, bottom first; None for the config
+    path: str  # the file inside the layer, or the archive member (the config) that held it
+
+    def describe(self) -> str:
+        if self.layer is None:
+            return f"the image config ({self.path}: history, env, labels)"
+        return f"/{self.path} in layer {self.layer + 1}"
+
+
+def find_bytes_in_layers(archive: Path, needle: bytes, chunk: int = 1 << 20) -> list[BytesHit]:
+    """Every place ``needle`` occurs in a ``docker save`` archive: the content (and name) of
+    every file in every layer tar, whiteouts and files later deleted included, and the image
+    config, which holds the history. Unlike ``scan_saved_image`` nothing is merged: a secret
+    that a later layer hid is still in the archive anyone can pull, so it counts.
+    """
+    if not needle:
+        raise ValueError("the byte string to look for is empty")
+    hits: list[BytesHit] = []
+    with tarfile.open(archive, mode="r:*") as outer:
+        manifest_handle = outer.extractfile("manifest.json")
+        if manifest_handle is None:
+            raise ValueError("manifest.json is missing from the saved image")
+        manifest = json.load(manifest_handle)[0]
+        config_handle = outer.extractfile(manifest["Config"])
+        if config_handle is not None and _stream_holds(config_handle, needle, chunk):
+            hits.append(BytesHit(None, manifest["Config"]))
+        for number, layer_path in enumerate(manifest["Layers"]):
+            layer_handle = outer.extractfile(layer_path)
+            if layer_handle is None:
+                raise ValueError(f"{layer_path} is missing from the saved image")
+            with tarfile.open(fileobj=layer_handle, mode="r:*") as layer:
+                for member in layer:
+                    name = member.name.removeprefix("./").strip("/")
+                    found = needle in member.name.encode(errors="surrogateescape")
+                    found = found or needle in member.linkname.encode(errors="surrogateescape")
+                    if not found and member.isfile():
+                        handle = layer.extractfile(member)
+                        found = handle is not None and _stream_holds(handle, needle, chunk)
+                    if found:
+                        hits.append(BytesHit(number, name))
+    return hits
+
+
+def _stream_holds(handle: IO[bytes], needle: bytes, chunk: int) -> bool:
+    """Whether ``needle`` occurs in the stream, also across the boundary of two reads."""
+    overlap = b""
+    size = max(chunk, len(needle))
+    while block := handle.read(size):
+        window = overlap + block
+        if needle in window:
+            return True
+        overlap = window[-(len(needle) - 1):] if len(needle) > 1 else b""
+    return False

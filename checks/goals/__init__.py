@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from checks.dockerfile import Dockerfile
     from checks.engine import BuildOutcome, CommandResult, ProbeResult
     from checks.lab import Exercise
-    from checks.layers import FileIndex
+    from checks.layers import BytesHit, FileIndex
 
 MB = 1_000_000  # the unit `docker images` prints
 
@@ -61,6 +61,7 @@ class Variant:
     edit: str | None = None  # a file in the context that gets one new comment line
     add_files: tuple[tuple[str, str], ...] = ()  # (path in the context, content)
     strip_cache_mounts: bool = False  # the control for "does the cache mount help?"
+    build_args: tuple[tuple[str, str], ...] = ()  # (name, value): `--build-arg NAME=VALUE`
 
 
 class Subject(Protocol):
@@ -77,6 +78,10 @@ class Subject(Protocol):
     def run_command(self, argv: list[str], timeout: float) -> CommandResult: ...
     def build_stage_files(self) -> FileIndex: ...
     def variant(self, variant: Variant) -> BuildOutcome: ...
+    def variant_command(self, variant: Variant, argv: list[str], timeout: float) -> CommandResult: ...
+    def unique(self) -> str: ...
+    def secret_values(self) -> dict[str, bytes]: ...
+    def find_in_image(self, needle: bytes) -> list[BytesHit]: ...
 
 
 @dataclass
