@@ -98,7 +98,11 @@ def test_the_secret_solution_fails_to_build_without_the_secret(engine: Engine) -
 def test_skip_stage_reads_the_stages_from_the_build_log(engine: Engine) -> None:
     exercise = LAB.exercise("skip-stage")
     solution = _grade(engine, exercise.solution, "skip-stage")
-    assert _goal(solution, "docs-skipped").measured["stages_built"] == ["builder", "runtime"]
+    # BuildKit merges a step identical to one a concurrent build is running, and the log may
+    # then name that build's stage (lab 08's unnamed runtime is `stage-1`): only ask for the
+    # names that matter.
+    built = _goal(solution, "docs-skipped").measured["stages_built"]
+    assert "builder" in built and "docs" not in built
     starter = _grade(engine, exercise.starter, "skip-stage")
     assert "docs" in _goal(starter, "docs-skipped").measured["stages_built"]
 
