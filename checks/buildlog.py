@@ -117,6 +117,19 @@ def parse_buildkit(log: str) -> list[BuildStep]:
     ]
 
 
+def stages_in_log(log: str) -> list[str]:
+    """The stages BuildKit worked on, in the order their first step appeared, FROM lines
+    included: ``--progress=plain`` announces every step of the graph it builds (a cached
+    one too, followed by CACHED) and says nothing at all about a stage the target does not
+    need. Steps of an unnamed stage show as ``stage-N``; a single-stage file shows none."""
+    seen: list[str] = []
+    for raw in log.splitlines():
+        match = _BK_STEP.match(raw.strip())
+        if match and match["stage"] and match["stage"] not in seen:
+            seen.append(match["stage"])
+    return seen
+
+
 def parse_legacy(log: str) -> list[BuildStep]:
     steps: list[BuildStep] = []
     current: re.Match[str] | None = None

@@ -67,6 +67,15 @@ class Instruction:
         return targets
 
     @property
+    def mounts(self) -> list[dict[str, str]]:
+        """The options of every ``--mount=`` on this RUN, e.g. ``{"type": "secret", "id": "api_token"}``."""
+        return [
+            dict(part.partition("=")[::2] for part in token[len("--mount=") :].split(","))
+            for token in (self.raw or "").split()
+            if token.startswith("--mount=")
+        ]
+
+    @property
     def text(self) -> str:
         return f"{self.keyword} {self.raw or self.value}".strip()
 

@@ -37,7 +37,7 @@ from docker.types import LogConfig
 
 from checks import buildlog
 from checks.buildlog import BuildStep
-from checks.errors import BuildFailed, CheckError, EngineUnavailable, ImageUnavailable, Timeout
+from checks.errors import BuildFailed, CheckError, EngineUnavailable, ImageUnavailable, NeedsBuildKit, Timeout
 
 LABEL_MANAGED = "org.layerbylayer.managed"
 LABEL_RUN = "org.layerbylayer.run"
@@ -85,6 +85,9 @@ class BuildRequest:
     progress: Progress | None
     timeout: float
     labels: dict[str, str]
+    secrets: tuple[tuple[str, Path], ...] = ()  # (id, file): `--secret id=ID,src=FILE`, BuildKit only
+    build_args: tuple[tuple[str, str], ...] = ()
+    no_cache: bool = False
 
     def timed_out(self) -> Timeout:
         return Timeout(
@@ -271,15 +274,21 @@ class Engine:
         builder: Builder | None = None,
         labels: dict[str, str] | None = None,
         disposable: bool = False,
+        secrets: dict[str, Path] | None = None,
+        build_args: dict[str, str] | None = None,
+        no_cache: bool = False,
     ) -> BuildOutcome:
         """Build and tag an image. A failing step is an outcome; a broken engine raises.
 
         Images are labelled with this run's id unless ``labels`` says otherwise (stand-ins
-        are kept across runs, so they carry their own labels instead).
+        are kept across runs, so they carry their own labels instead). ``secrets`` maps a
+        secret's id to the file holding it; only BuildKit can pass one, so the legacy
+        builder refuses such a build instead of building without it.
         """
         request = BuildRequest(
             context, dockerfile, tag, target, network, progress, timeout,
             self.labels if labels is None else labels,
+            tuple(sorted((secrets or {}).items())), tuple(sorted((build_args or {}).items())), no_cache,
         )
         builder = builder or self.builder()
         with self._timed("build"):
@@ -312,6 +321,12 @@ class Engine:
                 argv += ["--label", f"{key}={value}"]
             if r.target:
                 argv += ["--target", r.target]
+            for secret_id, source in r.secrets:
+                argv += ["--secret", f"id={secret_id},src={source}"]
+            for key, value in r.build_args:
+                argv += ["--build-arg", f"{key}={value}"]
+            if r.no_cache:
+                argv.append("--no-cache")
             argv.append(str(r.context))
             start = time.perf_counter()
             proc = subprocess.Popen(
@@ -353,6 +368,13 @@ class Engine:
 
     def _build_legacy(self, r: BuildRequest) -> BuildOutcome:
         builder = Builder("legacy")
+        if r.secrets:
+            raise NeedsBuildKit(
+                f"this build needs the secret {', '.join(i for i, _ in r.secrets)}, and only BuildKit "
+                "can pass a build secret (--secret); the legacy builder is the one here",
+                path=r.dockerfile,
+                hint="install docker buildx (or use a Docker CLI before 23.0, which has BuildKit built in)",
+            )
         api = docker.APIClient(timeout=int(r.timeout), **docker.utils.kwargs_from_env())
         # Closing the connection makes the engine cancel the build and remove its
         # intermediate container (forcerm), which is how a timeout stops a legacy build.
@@ -370,6 +392,8 @@ class Engine:
                 target=r.target,
                 network_mode=r.network,
                 labels=r.labels,
+                buildargs=dict(r.build_args) or None,
+                nocache=r.no_cache,
                 rm=True,
                 forcerm=True,
                 decode=True,

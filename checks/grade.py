@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import re
+import secrets as token_source
 import shutil
 import tempfile
 import uuid
@@ -52,6 +54,8 @@ class LiveSubject:
     tag: str
     workdir: Path
     progress: Progress | None = None
+    secrets: dict[str, Path] = field(default_factory=dict)  # secret id -> the token file outside the repo
+    _unique: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
     _image: ImageFacts | None = None
     _files: FileIndex | None = None
     _stage: ImageFacts | None = None
@@ -127,6 +131,7 @@ class LiveSubject:
                     target=stage.label,
                     network=self.exercise.build_network,
                     progress=self.progress,
+                    secrets=self.secrets,
                 )
                 if outcome.image_id is None:
                     raise CheckError(
@@ -171,6 +176,7 @@ class LiveSubject:
             self._variants[variant] = self.engine.build(
                 context, dockerfile, f"{self.tag}-v{number}", target=variant.target,
                 network=self.exercise.build_network, progress=self.progress, disposable=True,
+                secrets=self.secrets, build_args=dict(variant.build_args),
             )
         return self._variants[variant]
 
@@ -183,6 +189,7 @@ class LiveSubject:
         """The image the final stage is built on; None on scratch."""
         root = self.dockerfile.stage_chain(self.dockerfile.final)[0].base
         return None if root == "scratch" else self._facts(root)
+
     def search_image(self, needle: bytes, variant: Variant | None = None) -> list[ByteHit]:
         """Every place the image (or a variant's, built first) stores ``needle``: each file of
         each layer, the history and the config."""
@@ -197,6 +204,32 @@ class LiveSubject:
             return search_saved_image(archive, needle)
         finally:
             archive.unlink()
+
+    def variant_command(self, variant: Variant, argv: list[str], timeout: float) -> CommandResult:
+        """Run ``argv`` in the sandbox, in the image a variant built (its id names it)."""
+        outcome = self.variant(variant)
+        if outcome.image_id is None:
+            return CommandResult(None, f"the variant did not build: {outcome.error}")
+        try:
+            return self.engine.run_to_exit(outcome.image_id, argv, timeout)
+        except ContainerWontStart as e:
+            return CommandResult(127, f"the container could not start: {e}")
+
+    def unique(self) -> str:
+        """A string new to this grading run: a value no earlier build can have cached."""
+        return self._unique
+
+    def secret_values(self) -> dict[str, bytes]:
+        return {secret_id: path.read_bytes() for secret_id, path in self.secrets.items()}
+
+    def find_in_image(self, needle: bytes) -> list[ByteHit]:
+        """Every layer file, history entry and config field of the final image holding ``needle``."""
+        if self.image().size > MAX_SCAN_BYTES:
+            raise CheckError(
+                f"the image is {self.image().size_mb:,.0f} MB; the grader reads layers of at most "
+                f"{MAX_SCAN_BYTES / 1e6:,.0f} MB", path=self.dockerfile.path,
+            )
+        return self.search_image(needle)
 
     def probe(self, path: str, within_s: float) -> ProbeResult:
         if self.exercise.port is None:
@@ -339,6 +372,21 @@ def _assemble_context(exercise: Exercise, dockerfile_path: Path, workdir: Path) 
     return dataclasses.replace(exercise, context_override=context)
 
 
+def _write_secrets(workdir: Path, ids: tuple[str, ...]) -> dict[str, Path]:
+    """A fresh random token per secret id, each in a file only this user can read, in the
+    run's own temporary folder: outside the repository and outside the build context."""
+    folder = workdir / "secrets"
+    files: dict[str, Path] = {}
+    for secret_id in ids:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        path = folder / secret_id
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(f"lbl-{secret_id}-{token_source.token_hex(16)}")
+        files[secret_id] = path
+    return files
+
+
 def _require_local_bases(engine: Engine, dockerfile: Dockerfile) -> None:
     """Every FROM names a stage, scratch, or an image on this machine.
 
@@ -388,6 +436,7 @@ def grade_exercise(
     workdir = Path(tempfile.mkdtemp(prefix=f"lbl-{engine.run_id}-"))
     try:
         exercise = _assemble_context(exercise, dockerfile_path, workdir)
+        secret_files = _write_secrets(workdir, exercise.secrets)
         build = engine.build(
             exercise.context,
             dockerfile_path,
@@ -395,8 +444,12 @@ def grade_exercise(
             network=exercise.build_network,
             progress=progress,
             builder=builder,
+            secrets=secret_files,
+            # A secret is not part of a step's cache key: a cached step would hold an earlier
+            # run's token, and a search for this run's token would miss it.
+            no_cache=bool(secret_files),
         )
-        subject = LiveSubject(engine, exercise, dockerfile, build, tag, workdir, progress)
+        subject = LiveSubject(engine, exercise, dockerfile, build, tag, workdir, progress, secret_files)
         results: list[GoalResult] = [evaluate(g, subject) for g in goals]
         measured = {}
         if build.image_id is not None:

@@ -37,6 +37,7 @@ class Exercise:
     build_network: str = "none"
     app_from: str | None = None  # another exercise whose app/ this one packages too
     needs_buildkit: bool = False  # RUN --mount and friends: the legacy builder cannot grade it
+    secrets: tuple[str, ...] = ()  # build secret ids: each build gets a fresh random token file per id
     context_override: Path | None = None  # `grade --context DIR`: build from another folder
     # Files the student writes beside the Dockerfile (a .dockerignore, say) that the grader
     # copies to the root of the build context; and files it plants there, (path, content).
@@ -175,6 +176,7 @@ def load(folder: Path) -> Lab:
                                 (str(v) for v in ex.get("plant", {}).values()), strict=True)),
                 prebuild=tuple(str(f) for f in ex.get("prebuild", [])),
                 secret_files=tuple(str(f) for f in ex.get("secret_files", [])),
+                secrets=tuple(str(s) for s in ex.get("secrets", [])),
             )
             for ex in meta["exercises"]
         )

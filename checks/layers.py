@@ -325,6 +325,8 @@ def json_hits(value: object, needle: str, path: str = "") -> list[str]:
 def search_saved_image(archive: Path, needle: bytes) -> list[ByteHit]:
     """Every place a ``docker save`` archive of one image holds ``needle``: each file of each
     layer tar (not only the merged view), and the config JSON with its history."""
+    if not needle:
+        raise ValueError("an empty byte string is in every file: search for something")
     hits: list[ByteHit] = []
     with tarfile.open(archive, mode="r:") as outer:
         manifest = json.load(_member(outer, "manifest.json"))

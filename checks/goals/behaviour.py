@@ -159,3 +159,59 @@ def _has_stage(verdict: Verdict, subject: Subject, name: str) -> bool:
 def _seconds(outcome: BuildOutcome, step: str) -> float | None:
     times = [s.seconds for s in outcome.steps if step in s.text and s.seconds is not None]
     return max(times) if times else None
+
+
+def override_value(subject: Subject) -> str:
+    """The value the override goals pass: new in each grading run, so never a cache hit."""
+    return f"9.{int(subject.unique()[:6], 16)}.0-grader"
+
+
+def _override(name: str, subject: Subject) -> Variant:
+    return Variant(build_args=((name, override_value(subject)),))
+
+
+def build_arg_overrides(name: str, argv: list[str], timeout_s: float = 20) -> Check:
+    """Built with ``--build-arg NAME=<a new value>``, the image prints that value when ``argv``
+    runs in it: the argument reaches the step that bakes it in."""
+
+    def run(subject: Subject) -> Verdict:
+        verdict = Verdict()
+        value = override_value(subject)
+        variant = _override(name, subject)
+        if not _built(verdict, subject.variant(variant), f"--build-arg {name}={value}"):
+            return verdict
+        result = subject.variant_command(variant, argv, timeout_s)
+        got = result.output.strip()
+        verdict.measured.update(passed=value, printed=got[-100:])
+        verdict.expect(result.exit_code == 0 and value in got.splitlines(),
+                       f"`{' '.join(argv)}` to print {value!r} after --build-arg {name}={value}",
+                       f"{got[-100:]!r} (exit code {result.exit_code})")
+        return verdict
+
+    return Check(run, needs_image=False)
+
+
+def build_arg_spares(name: str, step: str) -> Check:
+    """A new value of ``name`` leaves the step running ``step`` a cache hit: the argument is
+    declared after it, so its value is not part of that step's cache key."""
+
+    def run(subject: Subject) -> Verdict:
+        verdict = Verdict()
+        value = override_value(subject)
+        outcome = subject.variant(_override(name, subject))
+        if not _built(verdict, outcome, f"--build-arg {name}={value}"):
+            return verdict
+        reran = [s for s in outcome.steps if not s.cached]
+        verdict.measured["re_ran"] = [s.label() for s in reran]
+        steps = [s for s in outcome.steps if step in s.text]
+        if not steps:
+            verdict.failures.append(f"expected a RUN step with `{step}`, got none")
+            return verdict
+        verdict.expect(all(s.cached for s in steps), f"`{step}` to be a cache hit after a new {name}",
+                       "it ran again")
+        if verdict.failures and reran:
+            verdict.notes.append(f"with --build-arg {name}={value}, these steps re-ran:\n  "
+                                 + "\n  ".join(s.label() for s in reran))
+        return verdict
+
+    return Check(run, needs_image=False)

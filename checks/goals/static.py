@@ -137,3 +137,24 @@ def _json_strings(value: str) -> bool:
     except ValueError:
         return False
     return isinstance(parsed, list) and bool(parsed) and all(isinstance(a, str) for a in parsed)
+
+
+def secret_mount(command: str, secret_id: str) -> Check:
+    """The RUN that runs ``command`` mounts the secret ``secret_id`` (``--mount=type=secret``)
+    for itself, instead of finding the token in a file or a variable an earlier step left."""
+
+    def run(subject: Subject) -> Verdict:
+        verdict = Verdict()
+        runs = [i for s in subject.dockerfile.stages for i in s.instructions
+                if i.keyword == "RUN" and command in i.value]
+        if not runs:
+            verdict.failures.append(f"expected a RUN with `{command}`, got none")
+            return verdict
+        for instruction in runs:
+            ids = [m.get("id") or m.get("target", "").rsplit("/", 1)[-1]
+                   for m in instruction.mounts if m.get("type") == "secret"]
+            verdict.expect(secret_id in ids, f"`{command}` (line {instruction.line}) to mount the secret "
+                           f"{secret_id}", f"mounted secrets {ids}" if ids else "no --mount=type=secret")
+        return verdict
+
+    return Check(run, needs_image=False)
