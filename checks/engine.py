@@ -477,6 +477,14 @@ class Engine:
             return None
         return str(self.inspect_image(ref)["Id"])
 
+    def registry_has(self, ref: str) -> bool:
+        """Whether a registry answers for ``ref`` (its manifest, without pulling any layer)."""
+        try:
+            self.client.api.inspect_distribution(ref)
+            return True
+        except TRANSPORT_ERRORS:
+            return False
+
     def info(self) -> dict[str, Any]:
         """`docker info` as the engine reports it."""
         with self._translate("ask the engine for its details"):
