@@ -89,6 +89,32 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "checks.bench", *(session.posargs or ["08"]))
 
 
+@nox.session
+def doctor(session: nox.Session) -> None:
+    """Check that this machine can run the course, with a fix for each problem (`-- --json`)."""
+    _course_env(session)
+    _checks(session, "doctor", *session.posargs)
+
+
+@nox.session
+def bundle(session: nox.Session) -> None:
+    """Write the offline classroom bundle (`-- --load PATH` loads and verifies one)."""
+    if "--load" in session.posargs:
+        _course_env(session)
+    else:
+        _course_env(session, "docs")
+        session.install("pip")  # the bundle's wheels come from `pip download`
+    _checks(session, "engine")
+    _checks(session, "bundle", *session.posargs)
+
+
+@nox.session
+def gradebook(session: nox.Session) -> None:
+    """Write a CSV and HTML gradebook from a folder of students' JSON reports (`-- DIR`)."""
+    _course_env(session)
+    _checks(session, "gradebook", *session.posargs)
+
+
 def _register_lab(folder: Path) -> None:
     number = folder.name[:2]
     title = tomllib.loads((folder / "lab.toml").read_text(encoding="utf-8"))["title"]

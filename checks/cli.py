@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from checks import images, lab, loop, provision, report
+from checks import bundle, doctor, gradebook_page, images, lab, loop, provision, report
 from checks import progress as progress_state
 from checks.engine import Engine
 from checks.errors import CheckError
@@ -95,6 +95,27 @@ def _parser() -> argparse.ArgumentParser:
 
     clean = sub.add_parser("clean", help="remove every leftover that carries the course's labels")
     clean.set_defaults(run=_clean)
+
+    # The instructor's kit (workshops): pre-flight check, offline bundle, gradebook.
+    doc = sub.add_parser("doctor", help="pre-flight check: can this machine run the course?")
+    doc.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doc.set_defaults(run=lambda args: doctor.command(as_json=args.json, console=console))
+
+    bun = sub.add_parser("bundle", help="write an offline classroom bundle, or load one (--load)")
+    bun.add_argument("--load", type=Path, metavar="PATH", help="load and verify this bundle instead")
+    bun.add_argument("--out", type=Path, metavar="PATH",
+                     help="where to write the bundle (default build/layer-by-layer-bundle.tar), or with "
+                          "--load the folder to unpack into (default: beside the bundle)")
+    bun.add_argument("--images", metavar="REF,REF", help="only these catalog images (default: all)")
+    bun.add_argument("--labs", metavar="NN,NN", help="only the images these labs use")
+    bun.add_argument("--no-site", action="store_true", help="leave the site out")
+    bun.add_argument("--no-wheels", action="store_true", help="leave the Python wheels out")
+    bun.set_defaults(run=lambda args: bundle.command(args, console))
+
+    book = sub.add_parser("gradebook", help="CSV and HTML gradebook from a folder of students' JSON reports")
+    book.add_argument("folder", type=Path, help="one sub-folder per student, holding their --json reports")
+    book.add_argument("--out", type=Path, metavar="DIR", help="where to write it (default FOLDER/gradebook)")
+    book.set_defaults(run=lambda args: gradebook_page.command(args.folder, args.out, console))
     return parser
 
 

@@ -505,6 +505,70 @@ class Engine:
                 out.write(chunk)
         return dest
 
+    def save_images(self, refs: list[str], dest: Path, progress: Callable[[int], None] | None = None) -> Path:
+        """Write ``docker save`` of several images to one tar (shared layers once); ``progress``
+        gets the bytes written so far after each chunk."""
+        api = self.client.api
+        written = 0
+        with self._timed("save"), self._translate(f"save {', '.join(refs)}"), dest.open("wb") as out:
+            # docker-py's get_image takes one name; the endpoint takes several.
+            response = api._get(api._url("/images/get"), params={"names": refs}, stream=True)
+            api._raise_for_status(response)
+            for chunk in response.iter_content(chunk_size=1 << 20):
+                out.write(chunk)
+                written += len(chunk)
+                if progress:
+                    progress(written)
+        return dest
+
+    def load_images(self, source: Path, progress: Callable[[int], None] | None = None) -> list[str]:
+        """``docker load`` a tar; returns what the engine says it loaded (tags, or ids)."""
+        loaded: list[str] = []
+        with self._timed("load"), self._translate(f"load images from {source}"), source.open("rb") as f:
+            for message in self.client.api.load_image(_CountingReader(f, progress)):
+                if "error" in message or "errorDetail" in message:
+                    detail = message.get("error") or message["errorDetail"].get("message", "")
+                    raise CheckError(f"the engine refused the images: {detail}", path=source)
+                text = str(message.get("stream", "")).strip()
+                for prefix in ("Loaded image: ", "Loaded image ID: "):
+                    if text.startswith(prefix):
+                        loaded.append(text.removeprefix(prefix))
+        return loaded
+
+    def image_id(self, ref: str) -> str | None:
+        """The image's id (the digest of its config, the same on every engine), or None."""
+        if not self.image_exists(ref):
+            return None
+        return str(self.inspect_image(ref)["Id"])
+
+    def registry_has(self, ref: str) -> bool:
+        """Whether a registry answers for ``ref`` (its manifest, without pulling any layer)."""
+        try:
+            self.client.api.inspect_distribution(ref)
+            return True
+        except TRANSPORT_ERRORS:
+            return False
+
+    def info(self) -> dict[str, Any]:
+        """`docker info` as the engine reports it."""
+        with self._translate("ask the engine for its details"):
+            return dict(self.client.api.info())
+
+    def image_store(self) -> str:
+        """"containerd" when images live in containerd's snapshotters, else the classic driver name."""
+        info = self.info()
+        status = dict((str(k), str(v)) for k, v in info.get("DriverStatus") or [])
+        if status.get("driver-type") == "io.containerd.snapshotter.v1":
+            return "containerd"
+        return f"classic ({info.get('Driver', 'unknown')})"
+
+    def default_network(self) -> str:
+        """What `docker run` without --network gets: "bridge" when the default bridge exists,
+        else "none" (loopback only, as the course's daemon.json sets it up)."""
+        with self._translate("list the engine's networks"):
+            names = {n["Name"] for n in self.client.api.networks()}
+        return "bridge" if "bridge" in names else "none"
+
     def prune_build_cache(self) -> int:
         """Empty BuildKit's build cache (images stay); returns the bytes freed."""
         with self._translate("prune the build cache"):
@@ -1345,6 +1409,26 @@ class Engine:
                     removed.append(f"image {image['Id'][7:19]} (intermediate)")
         return removed
 
+
+
+class _CountingReader:
+    """A file wrapper that reports how many bytes have been read (a load's progress)."""
+
+    def __init__(self, f: Any, progress: Callable[[int], None] | None) -> None:
+        self._f = f
+        self._progress = progress
+        self.count = 0
+        self._size = os.fstat(f.fileno()).st_size
+
+    def __len__(self) -> int:  # lets requests send a Content-Length instead of chunks
+        return self._size
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._f.read(size)
+        self.count += len(data)
+        if self._progress:
+            self._progress(self.count)
+        return data
 
 # BusyBox wget's own -T timeout crashes in Debian's static build; `timeout` bounds it instead.
 _PROBE_SCRIPT = """\
