@@ -67,12 +67,35 @@ def tests(session: nox.Session) -> None:
     _checks(session, "provision", "chromium", "docker-compose", "jq", "curl", "iproute2")
     _checks(session, "images")
     session.run("python", "tools/mermaid.py")
+    # The site's figures come from this run's notebooks, and the site tests read them.
+    session.run("python", "tools/run_notebooks.py")
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def notebooks(session: nox.Session) -> None:
+    """Execute the chapters' notebooks on your engine; they write docs/measured/."""
+    _course_env(session, "notebooks")
+    _checks(session, "engine")
+    _checks(session, "images")
+    session.run("python", "tools/run_notebooks.py", *session.posargs)
+
+
+@nox.session
+def kernel(session: nox.Session) -> None:
+    """Install the `layer-by-layer` Jupyter kernel, to open notebooks/ in Jupyter yourself."""
+    _course_env(session, "notebooks")
+    session.run("python", "-m", "ipykernel", "install", "--user", "--name", "layer-by-layer",
+                "--display-name", "Layer by Layer (course venv)")
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the site into site/ (`-- serve` serves it on 127.0.0.1:8000 instead)."""
+    executed = ROOT / "docs" / "measured" / "notebooks"
+    if any(not (executed / nb.name).is_file() for nb in (ROOT / "notebooks").glob("*.ipynb")):
+        # The chapters print figures measured on this engine: measure them first.
+        session.error("the site needs the notebooks' figures: run `nox -s notebooks`, then this again")
     session.install(*nox.project.dependency_groups(PYPROJECT, "docs"))
     session.run("python", "tools/mermaid.py")
     if session.posargs[:1] == ["serve"]:
@@ -102,9 +125,12 @@ def bundle(session: nox.Session) -> None:
     if "--load" in session.posargs:
         _course_env(session)
     else:
-        _course_env(session, "docs")
+        _course_env(session, "docs", "notebooks")
         session.install("pip")  # the bundle's wheels come from `pip download`
     _checks(session, "engine")
+    if "--load" not in session.posargs and "--no-site" not in session.posargs:
+        _checks(session, "images")
+        session.run("python", "tools/run_notebooks.py")  # the site prints what they measure
     _checks(session, "bundle", *session.posargs)
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,8 +61,9 @@ class Measurement:
 
     def environment(self) -> str:
         """One line every table carries: engine, builder, and whether stand-ins were measured."""
-        standins = sorted({s for found in self._standins.values() for s in found})
-        used = ("stand-in images: " + "; ".join(standins)) if standins else "the official images"
+        standins = sorted({ref for found in self._standins.values() for ref in found})
+        used = (f"the course's stand-in images, built from Debian packages ({', '.join(standins)}); "
+                "the public images differ") if standins else "the official images"
         return (f"Measured with Docker Engine {self.engine.version()}, "
                 f"builder {self.engine.builder().description}, on {used}.")
 
@@ -70,10 +73,10 @@ class Measurement:
         the_lab = lab.find(lab_ref)
         ex = the_lab.exercise(exercise)
         statuses = images.ensure(self.engine, [*the_lab.images, images.PROBE_IMAGE], lambda _m: None)
-        self._standins[the_lab.id] = images.describe_standins(statuses)
+        self._standins[the_lab.id] = [s.ref for s in statuses if s.standin and s.ref in the_lab.images]
         path = ex.solution if which == "solution" else ex.starter
         report = grade_exercise(self.engine, the_lab, ex, the_lab.rubric()[exercise], path,
-                                standins=self._standins[the_lab.id])
+                                standins=images.describe_standins(statuses))
         tag = f"lbl/{the_lab.number}-{ex.name}:{self.engine.run_id}"
         history = list(reversed(self.engine.history(tag)))
         layers = tuple((int(h.get("Size", 0)) / MB, str(h.get("CreatedBy", ""))) for h in history)
@@ -84,11 +87,20 @@ class Measurement:
             archive.unlink()
         return Graded(report, layers, files)
 
-    def build(self, context: Path, dockerfile: Path, target: str | None = None) -> tuple[float, float]:
-        """Build one target of a lab file that is not an exercise (a chapter example):
-        its size in MB and the build's seconds."""
+    def build(self, context: Path, dockerfile: Path, target: str | None = None,
+              fresh: tuple[str, str] | None = None) -> tuple[float, float]:
+        """Build one target of a lab file that is not an exercise (a chapter example): its size
+        in MB and the build's seconds. ``fresh`` = (file, comment prefix) builds from a copy of
+        the context with a unique comment in that file, so every step from its COPY on runs."""
         tag = f"lbl/measure-{target or 'image'}:{self.engine.run_id}"
-        outcome = self.engine.build(context, dockerfile, tag, target=target)
+        with tempfile.TemporaryDirectory(prefix="lbl-measure-") as tmp:
+            if fresh is not None:
+                copy = Path(tmp) / "context"
+                shutil.copytree(context, copy, symlinks=True)
+                with (copy / fresh[0]).open("a", encoding="utf-8") as handle:
+                    handle.write(f"\n{fresh[1]} measured build {uuid.uuid4().hex}\n")
+                context = copy
+            outcome = self.engine.build(context, dockerfile, tag, target=target)
         if outcome.image_id is None:
             raise CheckError(f"the measurement build failed: {outcome.error}", path=dockerfile)
         return self.image_mb(tag), outcome.seconds

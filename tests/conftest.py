@@ -43,3 +43,22 @@ def engine() -> Engine:
     eng.version()  # fail loudly, not skip, when no engine answers
     yield eng
     eng.cleanup()
+
+
+ARTIFACTS = ROOT / "build" / "site-test"
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """The site, built once per test run with --strict from what is on disk now."""
+    subprocess.run([sys.executable, "tools/mermaid.py"], cwd=ROOT, check=True, capture_output=True)
+    out = ARTIFACTS / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return out
