@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.grading import grade
 
-from checks import images, lab
+from checks import lab
 from checks.engine import Engine
-from checks.grade import grade_exercise
 from checks.report import ExerciseReport
 
 LAB = lab.find("01")
@@ -20,10 +20,7 @@ TEACHING_GOALS = {
 
 
 def _grade(engine: Engine, dockerfile: Path, exercise: str = "first-image") -> ExerciseReport:
-    standins = images.describe_standins(images.ensure(engine, LAB.images, print))
-    return grade_exercise(
-        engine, LAB, LAB.exercise(exercise), LAB.rubric()[exercise], dockerfile, standins=standins
-    )
+    return grade(engine, LAB, exercise, dockerfile)
 
 
 @pytest.fixture(params=["buildkit", "legacy"])

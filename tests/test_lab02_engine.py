@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.grading import grade
 
-from checks import images, lab
+from checks import lab
 from checks.engine import Engine
-from checks.grade import grade_exercise
 from checks.report import ExerciseReport
 
 LAB = lab.find("02")
@@ -37,10 +37,7 @@ RUN chmod 600 /f && mkdir -p /cache && echo hi > /cache/new && rm -rf /empty
 
 
 def _grade(engine: Engine, dockerfile: Path, exercise: str) -> ExerciseReport:
-    standins = images.describe_standins(images.ensure(engine, LAB.images, print))
-    return grade_exercise(
-        engine, LAB, LAB.exercise(exercise), LAB.rubric()[exercise], dockerfile, standins=standins
-    )
+    return grade(engine, LAB, exercise, dockerfile)
 
 
 def _tag(engine: Engine, exercise: str) -> str:

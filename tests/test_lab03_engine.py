@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.grading import grade
 
-from checks import images, lab
+from checks import lab
 from checks.engine import Engine
-from checks.grade import grade_exercise
 from checks.report import ExerciseReport
 
 LAB = lab.find("03")
@@ -23,10 +23,7 @@ TEACHING_GOALS = {
 
 
 def _grade(engine: Engine, dockerfile: Path, exercise: str = "webapp") -> ExerciseReport:
-    standins = images.describe_standins(images.ensure(engine, LAB.images, print))
-    return grade_exercise(
-        engine, LAB, LAB.exercise(exercise), LAB.rubric()[exercise], dockerfile, standins=standins
-    )
+    return grade(engine, LAB, exercise, dockerfile)
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from support.grading import grade
 
-from checks import images, lab
+from checks import lab
 from checks.engine import Engine
-from checks.grade import grade_exercise
 from checks.report import ExerciseReport
 
 LAB = lab.find("06")
@@ -21,9 +21,7 @@ TEACHING_GOALS = {
 
 def _grade(engine: Engine, name: str, which: str) -> ExerciseReport:
     exercise = LAB.exercise(name)
-    standins = images.describe_standins(images.ensure(engine, LAB.images, print))
-    path = exercise.solution if which == "solution" else exercise.starter
-    return grade_exercise(engine, LAB, exercise, LAB.rubric()[name], path, standins=standins)
+    return grade(engine, LAB, name, exercise.solution if which == "solution" else exercise.starter)
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.grading import grade
 
-from checks import images, lab
+from checks import lab
 from checks.engine import Engine
 from checks.errors import CheckError
-from checks.grade import grade_exercise
 from checks.report import ExerciseReport
 
 LAB = lab.find("07")
@@ -22,8 +22,7 @@ TEACHING_GOALS = {
 
 
 def _grade(engine: Engine, name: str, path: Path) -> ExerciseReport:
-    standins = images.describe_standins(images.ensure(engine, LAB.images, print))
-    return grade_exercise(engine, LAB, LAB.exercise(name), LAB.rubric()[name], path, standins=standins)
+    return grade(engine, LAB, name, path)
 
 
 @pytest.fixture(scope="module")

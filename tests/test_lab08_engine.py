@@ -8,10 +8,10 @@ from pathlib import Path
 
 import docker.errors
 import pytest
+from support.grading import grade
 
 from checks import images, lab
 from checks.engine import Builder, Engine, choose_builder
-from checks.grade import grade_exercise
 from checks.report import ExerciseReport, write_json
 
 LAB = lab.find("08")
@@ -31,10 +31,7 @@ TEACHING_GOALS = {
 
 
 def _grade(engine: Engine, dockerfile: Path, exercise: str = "go") -> ExerciseReport:
-    standins = images.describe_standins(images.ensure(engine, LAB.images, print))
-    return grade_exercise(
-        engine, LAB, LAB.exercise(exercise), LAB.rubric()[exercise], dockerfile, standins=standins
-    )
+    return grade(engine, LAB, exercise, dockerfile)
 
 
 @pytest.fixture(params=["buildkit", "legacy"])

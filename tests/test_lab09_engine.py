@@ -8,11 +8,11 @@ from pathlib import Path
 
 import bcrypt
 import pytest
+from support.grading import grade
 
 from checks import images, lab
 from checks.engine import Engine
 from checks.goals.registry import REGISTRY_IMAGE
-from checks.grade import grade_exercise
 from checks.registry import Registry
 from checks.report import ExerciseReport
 
@@ -24,8 +24,7 @@ TEACHING_GOALS = {
 
 
 def _grade(engine: Engine, name: str, path: Path) -> ExerciseReport:
-    standins = images.describe_standins(images.ensure(engine, LAB.images, print))
-    return grade_exercise(engine, LAB, LAB.exercise(name), LAB.rubric()[name], path, standins=standins)
+    return grade(engine, LAB, name, path)
 
 
 def _leftovers(engine: Engine) -> list[str]:

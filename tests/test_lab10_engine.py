@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks import images, lab
+from support.grading import grade
+
+from checks import lab
 from checks.engine import Engine
 from checks.goals import runtime
-from checks.grade import grade_exercise
 from checks.report import ExerciseReport
 
 LAB = lab.find("10")
@@ -21,10 +22,7 @@ TEACHING_GOALS = {
 
 
 def _grade(engine: Engine, dockerfile: Path, exercise: str = "harden") -> ExerciseReport:
-    standins = images.describe_standins(images.ensure(engine, LAB.images, print))
-    return grade_exercise(
-        engine, LAB, LAB.exercise(exercise), LAB.rubric()[exercise], dockerfile, standins=standins
-    )
+    return grade(engine, LAB, exercise, dockerfile)
 
 
 def _goal(report: ExerciseReport, goal_id: str):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.grading import grade
 
-from checks import images, lab
+from checks import lab
 from checks.engine import Engine
-from checks.grade import grade_exercise
 from checks.report import ExerciseReport
 
 LAB = lab.find("12")
@@ -22,9 +22,8 @@ TEACHING_GOALS = {
 
 def _grade(engine: Engine, dockerfile: Path, exercise: str, only: tuple[str, ...] = ()) -> ExerciseReport:
     """Grade against the exercise's goals, or just the ``only`` ones (runtime goals take seconds)."""
-    standins = images.describe_standins(images.ensure(engine, LAB.images, print))
     goals = [g for g in LAB.rubric()[exercise] if not only or g.id in only]
-    return grade_exercise(engine, LAB, LAB.exercise(exercise), goals, dockerfile, standins=standins)
+    return grade(engine, LAB, exercise, dockerfile, goals)
 
 
 def _failed(report: ExerciseReport) -> set[str]:

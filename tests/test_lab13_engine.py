@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.grading import grade
 
-from checks import images, lab
+from checks import lab
 from checks.engine import Engine
 from checks.goals import GoalResult
-from checks.grade import grade_exercise
 from checks.report import ExerciseReport
 
 LAB = lab.find("13")
@@ -27,8 +27,7 @@ TEACHING_GOALS = {
 
 
 def _grade(engine: Engine, name: str, dockerfile: Path) -> ExerciseReport:
-    standins = images.describe_standins(images.ensure(engine, [*LAB.images, images.PROBE_IMAGE], print))
-    return grade_exercise(engine, LAB, LAB.exercise(name), LAB.rubric()[name], dockerfile, standins=standins)
+    return grade(engine, LAB, name, dockerfile)
 
 
 def _goal(report: ExerciseReport, goal_id: str) -> GoalResult:
