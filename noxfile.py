@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import tomllib
+import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).parent
+# The lab sessions come from the labs themselves: checks.lab reads lab.toml with the
+# standard library only, so nox can use it before any venv exists.
+sys.path.insert(0, str(ROOT))
+from checks import lab  # noqa: E402
+
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 RUNTIME_DEPS = PYPROJECT["project"]["dependencies"]
 
@@ -141,10 +145,7 @@ def gradebook(session: nox.Session) -> None:
     _checks(session, "gradebook", *session.posargs)
 
 
-def _register_lab(folder: Path) -> None:
-    number = folder.name[:2]
-    title = tomllib.loads((folder / "lab.toml").read_text(encoding="utf-8"))["title"]
-
+def _register_lab(number: str, title: str) -> None:
     def grade_lab(session: nox.Session) -> None:
         _course_env(session)
         _checks(session, "engine")
@@ -154,6 +155,5 @@ def _register_lab(folder: Path) -> None:
     nox.session(name=f"lab-{number}")(grade_lab)
 
 
-for _folder in sorted((ROOT / "labs").iterdir()):
-    if re.fullmatch(r"\d\d-[a-z0-9-]+", _folder.name) and (_folder / "lab.toml").is_file():
-        _register_lab(_folder)
+for _lab in lab.all_labs(ROOT / "labs"):
+    _register_lab(_lab.number, _lab.title)
