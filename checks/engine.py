@@ -690,11 +690,13 @@ class Engine:
         with self._timed("runtime"), self._translate("probe the app"):
             start = time.perf_counter()
             output = "status=none (the app had already exited)"
+            probe: Any = None
             try:
-                probe = self.client.containers.run(
+                # Created, then started: a probe that cannot start (the app is gone) still
+                # exists, and must be removed here rather than left "Created".
+                probe = self.client.containers.create(
                     probe_image,
                     command=["sh", "-c", script],
-                    detach=True,
                     labels=self.labels,
                     network_mode=f"container:{app.id}",
                     read_only=True,
@@ -703,7 +705,11 @@ class Engine:
                     cap_drop=["ALL"],
                     security_opt=["no-new-privileges"],
                 )
+                probe.start()
             except docker.errors.APIError as e:
+                if probe is not None:
+                    with contextlib.suppress(docker.errors.DockerException):
+                        probe.remove(force=True)
                 if e.status_code != 409:  # 409: no namespace to join, the app is gone
                     raise
                 probe = None
