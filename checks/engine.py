@@ -328,43 +328,50 @@ class Engine:
             if r.no_cache:
                 argv.append("--no-cache")
             argv.append(str(r.context))
-            start = time.perf_counter()
-            proc = subprocess.Popen(
-                argv,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                env={**os.environ, "DOCKER_BUILDKIT": "1"},
-                start_new_session=True,
-                errors="replace",
-            )
-            timer = threading.Timer(r.timeout, _kill_group, args=(proc,))
-            timer.start()
-            lines = buildlog.LogBuffer()
-            try:
-                assert proc.stdout is not None
-                for line in proc.stdout:
-                    lines.add(line)
-                    header = buildlog.buildkit_step_header(line)
-                    if header and r.progress:
-                        r.progress(header)
-                code = proc.wait()
-            except BaseException:
-                # Ctrl-C or SIGTERM: the CLI runs in its own session, so it would outlive us and
-                # the build would go on. Killing it makes BuildKit cancel the build.
-                _kill_group(proc)
-                proc.wait()
-                raise
-            finally:
-                timer.cancel()
-            seconds = time.perf_counter() - start
-            if seconds >= r.timeout:
-                raise r.timed_out()
-            log = lines.text()
-            steps = tuple(buildlog.parse_buildkit(log))
-            if code == 0 and iidfile.exists():
-                return BuildOutcome(iidfile.read_text().strip(), log, steps, seconds, builder)
-            return self._failed(log, list(steps), seconds, builder, r.dockerfile)
+            with contextlib.ExitStack() as turn:
+                if builder.kind == "buildkit":
+                    turn.enter_context(_buildkit_turn(r.progress))
+                return self._run_build_cli(argv, r, iidfile, builder)
+
+    def _run_build_cli(self, argv: list[str], r: BuildRequest, iidfile: Path,
+                       builder: Builder) -> BuildOutcome:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "DOCKER_BUILDKIT": "1"},
+            start_new_session=True,
+            errors="replace",
+        )
+        timer = threading.Timer(r.timeout, _kill_group, args=(proc,))
+        timer.start()
+        lines = buildlog.LogBuffer()
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.add(line)
+                header = buildlog.buildkit_step_header(line)
+                if header and r.progress:
+                    r.progress(header)
+            code = proc.wait()
+        except BaseException:
+            # Ctrl-C or SIGTERM: the CLI runs in its own session, so it would outlive us and
+            # the build would go on. Killing it makes BuildKit cancel the build.
+            _kill_group(proc)
+            proc.wait()
+            raise
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        if seconds >= r.timeout:
+            raise r.timed_out()
+        log = lines.text()
+        steps = tuple(buildlog.parse_buildkit(log))
+        if code == 0 and iidfile.exists():
+            return BuildOutcome(iidfile.read_text().strip(), log, steps, seconds, builder)
+        return self._failed(log, list(steps), seconds, builder, r.dockerfile)
 
     def _build_legacy(self, r: BuildRequest) -> BuildOutcome:
         builder = Builder("legacy")
@@ -1458,6 +1465,26 @@ def _compose_argv() -> tuple[str, ...]:
             if subprocess.run([*argv, "version"], capture_output=True, timeout=30).returncode == 0:
                 return argv
     return ()
+
+
+@contextlib.contextmanager
+def _buildkit_turn(progress: Progress | None) -> Iterator[None]:
+    """One native BuildKit build at a time on this machine. Docker 20.10's BuildKit can panic
+    on concurrent builds that share steps ("failed to get edge", moby/moby#42414), and the
+    panic takes the whole daemon down with every other grader's work."""
+    import fcntl  # POSIX only, like the CLIs before 23.0 that need this
+
+    with (Path(tempfile.gettempdir()) / "layer-by-layer-buildkit.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress:
+                progress("waiting for another grader's build on this machine to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @cache
