@@ -12,7 +12,9 @@ import pytest
 from checks import engine
 
 
-def test_a_second_build_waits_for_the_first_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_build_waits_for_the_first_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
     said: list[str] = []
     entered = threading.Event()
