@@ -8,6 +8,10 @@ The store lives in a temporary folder: images, layers, containers, its lock and 
 Two environment variables point every ``podman`` and ``buildah`` command at it, the
 student's script included, so nothing lands in /var/lib/containers/storage and two graders
 never share a store. ``remove`` deletes containers and images, then the folder.
+
+One file escapes: Podman 4.3 keeps a small cache of which blobs it has seen (no images, no
+layers) in /var/lib/containers/cache for root, whatever the store; later versions put it
+under the store's graphroot.
 """
 
 from __future__ import annotations
