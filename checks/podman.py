@@ -10,8 +10,7 @@ student's script included, so nothing lands in /var/lib/containers/storage and t
 never share a store. ``remove`` deletes containers and images, then the folder.
 
 One file escapes: Podman 4.3 keeps a small cache of which blobs it has seen (no images, no
-layers) in /var/lib/containers/cache for root, whatever the store; later versions put it
-under the store's graphroot.
+layers) in /var/lib/containers/cache for root, whatever the store, and has no setting for it.
 """
 
 from __future__ import annotations
