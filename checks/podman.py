@@ -28,8 +28,8 @@ from typing import Any
 from checks.errors import CheckError
 
 TOOL = "podman"
-INSTALL_HINT = ("this exercise is optional; to do it, install Podman (Debian/Ubuntu: "
-                "`apt-get install podman`, as root: `nox -s tests` provisions it too)")
+INSTALL_HINT = ("this exercise is optional; to do it, install Podman (on Debian/Ubuntu, as root: "
+                "`apt-get install podman`)")
 DEFAULT_TIMEOUT_S = 120
 NPROC = 4096
 
