@@ -67,8 +67,9 @@ def tests(session: nox.Session) -> None:
     session.run("ruff", "check", "checks", "tests", "labs", "tools", "noxfile.py")
     _checks(session, "engine")
     # From Debian: the browser for the site tests, Compose for chapter 7, and the tools
-    # the chapter examples and the offline browser test call (jq, curl, ip).
-    _checks(session, "provision", "chromium", "docker-compose", "jq", "curl", "iproute2")
+    # the chapter examples and the offline browser test call (jq, curl, ip), and Podman for
+    # lab 13's optional exercise (it adds no service and leaves dockerd and iptables alone).
+    _checks(session, "provision", "chromium", "docker-compose", "jq", "curl", "iproute2", "podman")
     _checks(session, "images")
     session.run("python", "tools/mermaid.py")
     # The site's figures come from this run's notebooks, and the site tests read them.

@@ -45,7 +45,8 @@ def _helpers_left(engine: Engine) -> list[str]:
 
 
 def test_every_exercise_states_what_its_starter_teaches() -> None:
-    assert set(TEACHING_GOALS) == {e.name for e in LAB.exercises}
+    # The optional podman exercise needs Podman as well: tests/test_lab13_podman.py.
+    assert set(TEACHING_GOALS) | {"podman"} == {e.name for e in LAB.exercises}
 
 
 @pytest.mark.parametrize("name", sorted(TEACHING_GOALS))

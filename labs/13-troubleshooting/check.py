@@ -1,7 +1,11 @@
 """Lab 13 marking scheme: five broken images. Each hint names the command that shows the
 cause; ``more`` says what to change once that command has shown it."""
 
-from checks.goals import Goal, behaviour, build, goal, image, runtime, troubleshooting
+from checks.goals import Goal, alternatives, behaviour, build, goal, image, runtime, troubleshooting
+
+# The optional Podman exercise builds lab 08's go solution; these bases are copied into its store.
+LAB08_GO = "08-multi-stage/go"
+LAB08_BASES = ("golang:1.22-alpine", "alpine:3.20")
 
 BUILDS = goal("builds", "The image builds", 1, build.succeeds(),
               hint="every starter builds as shipped; read the failing step in the log above")
@@ -71,5 +75,20 @@ RUBRIC = {
              more="copy only go.mod and *.go before `go build`, and COPY build-info.txt "
                   "/build-info.txt in the final stage, straight from the context"),
         serves("the server reads /build-info.txt: the final stage must still contain it"),
+    ],
+    "podman": [
+        goal("podman-builds", "The script builds the image with Podman", 3,
+             alternatives.builds("greeter", source=LAB08_GO, bases=LAB08_BASES),
+             hint="the image must be in Podman's store, not Docker's: `podman images` lists it; "
+                  "podman reads the same Dockerfile, so only the command changes",
+             more='podman build --pull=never --network none -t "$LBL_PREFIX-greeter" .'),
+        goal("podman-serves", "It runs under Podman and answers HTTP 200 on / within 5 s", 2,
+             alternatives.answers("greeter", port=8080),
+             hint="try it: podman run -d --name g IMAGE, then podman exec g wget -qO- "
+                  "http://127.0.0.1:8080/ and podman logs g"),
+        goal("same-size", "Docker's build of the same Dockerfile is the same size (within 10%)", 1,
+             alternatives.same_size_as_docker("greeter"),
+             hint="both follow the OCI image layout: the same steps give the same layers; "
+                  "compare `podman image inspect` with `docker image inspect`"),
     ],
 }
