@@ -46,6 +46,7 @@ class PeerResult:
     agree: bool
     detail: str  # the numbers that agree (or not)
     checks: list[str] = field(default_factory=list)
+    values: tuple[int, int] | None = None  # the grader's number and the peer's, where both count
 
     @property
     def ratio(self) -> float | None:
@@ -218,7 +219,7 @@ def dive_vs_wasted_bytes(engine: Engine, runs: int) -> list[PeerResult]:
             "dive", f"lab 02 same-layer {which} image", median(ours), median(theirs), runs, agree,
             f"wasted bytes: grader {mine:,}, dive {dives:,}; the grader's time is the engine's "
             f"`docker save` {median(parts['export']):.3f} s, then reading the layers and counting "
-            f"{median(parts['count']):.3f} s", ["no-waste (wasted_bytes)"]))
+            f"{median(parts['count']):.3f} s", ["no-waste (wasted_bytes)"], (mine, dives)))
     return results
 
 
