@@ -84,7 +84,6 @@ class BuildRequest:
     progress: Progress | None
     timeout: float
     labels: dict[str, str]
-    no_cache: bool = False
 
     def timed_out(self) -> Timeout:
         return Timeout(
@@ -158,10 +157,6 @@ class Engine:
 
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     builder_preference: str = field(default_factory=lambda: os.environ.get("LAYERBYLAYER_BUILDER", "auto"))
-    # LAYERBYLAYER_NO_CACHE=1 (set by checks.bench to time a cold grade): a graded image is
-    # built without reading the build cache. Its results still go into the cache, as a first
-    # build's would, and nothing is pruned, so other users' caches stay as they are.
-    no_cache: bool = field(default_factory=lambda: os.environ.get("LAYERBYLAYER_NO_CACHE") == "1")
     timings: dict[str, float] = field(default_factory=dict)
     _client: Any = None
     _disposable: list[str] = field(default_factory=list)
@@ -236,7 +231,6 @@ class Engine:
         builder: Builder | None = None,
         labels: dict[str, str] | None = None,
         disposable: bool = False,
-        no_cache: bool = False,
     ) -> BuildOutcome:
         """Build and tag an image. A failing step is an outcome; a broken engine raises.
 
@@ -245,7 +239,7 @@ class Engine:
         """
         request = BuildRequest(
             context, dockerfile, tag, target, network, progress, timeout,
-            self.labels if labels is None else labels, no_cache,
+            self.labels if labels is None else labels,
         )
         builder = builder or self.builder()
         with self._timed("build"):
@@ -278,8 +272,6 @@ class Engine:
                 argv += ["--label", f"{key}={value}"]
             if r.target:
                 argv += ["--target", r.target]
-            if r.no_cache:
-                argv.append("--no-cache")
             argv.append(str(r.context))
             start = time.perf_counter()
             proc = subprocess.Popen(
@@ -338,7 +330,6 @@ class Engine:
                 target=r.target,
                 network_mode=r.network,
                 labels=r.labels,
-                nocache=r.no_cache,
                 rm=True,
                 forcerm=True,
                 decode=True,

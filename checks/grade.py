@@ -296,7 +296,6 @@ def grade_exercise(
             network=exercise.build_network,
             progress=progress,
             builder=builder,
-            no_cache=engine.no_cache,  # the graded build only: later builds reuse it, as they would
         )
         subject = LiveSubject(engine, exercise, dockerfile, build, tag, workdir, progress)
         results: list[GoalResult] = [evaluate(g, subject) for g in goals]

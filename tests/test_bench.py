@@ -167,3 +167,10 @@ def test_payload_counts_files_that_copy_layers_above_the_base_brought_in() -> No
     size, count, largest = payload(files, base_layers=1)
     assert (size, count) == (4_000_000, 1)
     assert largest.startswith("/app ")
+
+
+def test_a_cold_dockerfile_declares_a_unique_arg_in_every_stage() -> None:
+    text = "FROM golang AS builder\nRUN go build\n\nfrom alpine\nCOPY --from=builder /a /a\n"
+    cold = latency.cold_dockerfile(text, "abc123")
+    assert cold.splitlines() == ["FROM golang AS builder", "ARG LBL_BENCH_COLD=abc123", "RUN go build", "",
+                                 "from alpine", "ARG LBL_BENCH_COLD=abc123", "COPY --from=builder /a /a"]

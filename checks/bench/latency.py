@@ -3,9 +3,13 @@ fresh process, so interpreter start-up and imports count.
 
 Three situations for each exercise, graded from its reference solution:
 
-- **cold**: base images present, build cache not used. The grader's build of the graded
-  image runs with ``--no-cache`` (``LAYERBYLAYER_NO_CACHE=1``); its results go into the
-  cache as a first build's would, and nothing is pruned, so the shared cache stays intact.
+- **cold**: base images present, no build step reused. The solution's folder is copied and
+  its Dockerfile gets ``ARG LBL_BENCH_COLD=<unique>`` after every ``FROM``: every RUN after
+  an ARG sees it in its environment, so each RUN step misses the cache (COPY steps of
+  unchanged files may still hit, and cost next to nothing). The copy is graded with
+  ``--dockerfile``. Nothing is pruned. ``--no-cache`` is not used: on Docker 20.10 a
+  ``--no-cache`` build running beside another build of the same steps can crash the
+  daemon ("panic: failed to get edge", moby/buildkit#2303), which it did here.
 - **warm**: a re-grade with nothing changed.
 - **edit**: a re-grade after a one-line source edit: a copy of the app with a new comment
   line (unique to each run) at the end of one source file, graded with ``--context``. For
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -151,6 +156,27 @@ def append_comment(path: Path) -> None:
         handle.write(f"\n{prefix} edited by the benchmark: {uuid.uuid4().hex}\n")
 
 
+def cold_dockerfile(text: str, token: str) -> str:
+    """``text`` with ``ARG LBL_BENCH_COLD=<token>`` after every FROM line."""
+    out: list[str] = []
+    for line in text.splitlines():
+        out.append(line)
+        if re.match(r"\s*FROM\s", line, re.IGNORECASE) and not line.rstrip().endswith("\\"):
+            out.append(f"ARG LBL_BENCH_COLD={token}")
+    return "\n".join(out) + "\n"
+
+
+def cold_args(exercise: Exercise, tmp: Path) -> list[str]:
+    """Grade arguments for one cold grade: a copy of the solution's folder (with the files
+    the student keeps beside the Dockerfile) whose Dockerfile no earlier build has seen."""
+    folder = tmp / f"cold-{uuid.uuid4().hex[:8]}"
+    shutil.copytree(exercise.solution.parent, folder, symlinks=True)
+    dockerfile = folder / exercise.solution.name
+    dockerfile.write_text(cold_dockerfile(exercise.solution.read_text(encoding="utf-8"), uuid.uuid4().hex),
+                          encoding="utf-8")
+    return ["--dockerfile", str(dockerfile)]
+
+
 def edit_args(exercise: Exercise, tmp: Path) -> tuple[list[str], str]:
     """Grade arguments for one re-grade after a one-line edit, and the edited file's name."""
     if exercise.kind != "dockerfile":
@@ -180,8 +206,9 @@ def measure_exercise(the_lab: Lab, exercise: Exercise, runs: int, builder_kind: 
     number = the_lab.number
     if exercise.kind == "dockerfile":
         say(f"  {exercise.name}: cold x{runs}")
-        result.splits["cold"] = Split.of([grade_once(number, exercise.name, ["--solution"],
-                                                     {"LAYERBYLAYER_NO_CACHE": "1"}) for _ in range(runs)])
+        with tempfile.TemporaryDirectory(prefix="lbl-bench-cold-") as tmp:
+            colds = [grade_once(number, exercise.name, cold_args(exercise, Path(tmp))) for _ in range(runs)]
+        result.splits["cold"] = Split.of(colds)
     else:
         result.skipped["cold"] = ("the student's script runs its own builds; the grader cannot empty "
                                   "their cache without pruning the shared build cache")
