@@ -140,9 +140,18 @@ def shares_layers_with(target: str, shared_files: tuple[str, ...]) -> Check:
                 f"layers of {final}: {len(mine.diff_ids)}; of {target}: {len(other.diff_ids)}; "
                 f"shared from the bottom: {shared}; of which the base image's: {base_count}"
             )
+            ours = subject.dockerfile.stage_chain(subject.dockerfile.final)
+            theirs = subject.dockerfile.stage_chain(subject.dockerfile.stage(target))
+            if len(ours) > 1 and len(theirs) > 1 and ours[0] is theirs[0]:
+                verdict.notes.append(
+                    f"both targets are built on stage {ours[0].label!r}, yet its layers differ: the "
+                    "build cache holds more than one result for one of its steps (a step that ran "
+                    "twice, at different times). Run `docker builder prune`, then grade again"
+                )
         return verdict
 
     return Check(run, needs_image=True)
+
 
 
 def _built(verdict: Verdict, outcome: BuildOutcome, what: str) -> bool:
