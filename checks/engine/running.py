@@ -56,7 +56,7 @@ class Running(EngineCore):
             yield container
         finally:
             with self._timed("runtime"), contextlib.suppress(docker.errors.DockerException):
-                container.remove(force=True)
+                container.remove(force=True, v=True)  # and its anonymous volumes (an image's VOLUME)
 
     def _run_sandboxed(self, image: str, name: str, read_only: bool, command: list[str] | None,
                        entrypoint: list[str] | None, network: str) -> Any:
@@ -122,7 +122,7 @@ class Running(EngineCore):
             except docker.errors.APIError as e:
                 if probe is not None:
                     with contextlib.suppress(docker.errors.DockerException):
-                        probe.remove(force=True)
+                        probe.remove(force=True, v=True)
                 if e.status_code != 409:  # 409: no namespace to join, the app is gone
                     raise
                 probe = None
@@ -134,7 +134,7 @@ class Running(EngineCore):
                     output = "status=none (the probe itself timed out)"
                 finally:
                     with contextlib.suppress(docker.errors.DockerException):
-                        probe.remove(force=True)
+                        probe.remove(force=True, v=True)
             seconds = time.perf_counter() - start
             app.reload()
             state = app.attrs.get("State", {})
@@ -205,7 +205,7 @@ class Running(EngineCore):
             yield container
         finally:
             with self._timed("runtime"), contextlib.suppress(docker.errors.DockerException):
-                container.remove(force=True)
+                container.remove(force=True, v=True)  # and its anonymous volumes (an image's VOLUME)
 
     def container_state(self, container: Any) -> dict[str, Any]:
         """``State`` from ``docker inspect``: Running, ExitCode, OOMKilled, Health ..."""

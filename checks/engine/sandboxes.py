@@ -68,7 +68,7 @@ class Sandboxes(EngineCore):
     @staticmethod
     def _remove_quietly(container: Any) -> None:
         with contextlib.suppress(docker.errors.DockerException):
-            container.remove(force=True)
+            container.remove(force=True, v=True)  # and its anonymous volumes (an image's VOLUME)
 
     def _run_helper(
         self, image: str, argv: list[str], timeout: float, *, network: str = "none",
@@ -322,4 +322,4 @@ class Sandboxes(EngineCore):
             except docker.errors.NotFound:
                 return None
             finally:
-                container.remove(force=True)
+                container.remove(force=True, v=True)  # and its anonymous volumes (an image's VOLUME)

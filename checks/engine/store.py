@@ -161,4 +161,4 @@ class ImageStore(EngineCore):
             except docker.errors.NotFound:
                 return None
             finally:
-                container.remove(force=True)
+                container.remove(force=True, v=True)  # and its anonymous volumes (an image's VOLUME)
