@@ -105,7 +105,7 @@ def test_an_empty_needle_is_refused(tmp_path: Path) -> None:
 PLAIN_LOG = """\
 #1 [internal] load build definition from Dockerfile
 #1 DONE 0.0s
-#4 [builder 1/5] FROM docker.io/library/golang:1.22-alpine
+#4 [builder 1/5] FROM golang:1.22-alpine
 #4 DONE 0.0s
 #6 [builder 4/5] RUN go mod download
 #6 CACHED
