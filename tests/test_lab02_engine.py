@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.grading import grade
+from support.grading import goal_result, grade
 
 from checks import lab
 from checks.engine import Engine
@@ -55,9 +55,6 @@ def _dive_wasted_bytes(image: str, out: Path) -> int:
     return int(json.loads(out.read_text())["image"]["inefficientBytes"])
 
 
-def _goal(report: ExerciseReport, goal_id: str):
-    return next(g for g in report.goals if g.id == goal_id)
-
 
 @pytest.fixture(params=["buildkit", "legacy"])
 def builder_engine(request: pytest.FixtureRequest, engine: Engine) -> Engine:
@@ -82,7 +79,7 @@ def test_solution_passes_and_starter_fails_what_it_teaches(builder_engine: Engin
 def test_wasted_bytes_agree_with_dive(engine: Engine, tmp_path: Path, which: str) -> None:
     exercise = LAB.exercise("same-layer")
     report = _grade(engine, getattr(exercise, which), "same-layer")
-    ours = _goal(report, "no-waste").measured["wasted_bytes"]
+    ours = goal_result(report, "no-waste").measured["wasted_bytes"]
     theirs = _dive_wasted_bytes(_tag(engine, "same-layer"), tmp_path / "dive.json")
     assert abs(ours - theirs) <= 0.01 * max(theirs, 1)
     if which == "starter":
@@ -95,7 +92,7 @@ def test_wasted_bytes_agree_with_dive_on_overwrites_and_deleted_directories(
     (tmp_path / "Dockerfile").write_text(MIXED)
     # Graded as a same-layer answer: MIXED copies nothing, so the exercise's context is unused.
     report = _grade(engine, tmp_path / "Dockerfile", "same-layer")
-    ours = _goal(report, "no-waste").measured
+    ours = goal_result(report, "no-waste").measured
     theirs = _dive_wasted_bytes(_tag(engine, "same-layer"), tmp_path / "dive.json")
     assert abs(ours["wasted_bytes"] - theirs) <= 0.01 * theirs
     # dive charges all three copies of /f; it misses /cache, deleted whole in a later layer,
@@ -106,14 +103,14 @@ def test_wasted_bytes_agree_with_dive_on_overwrites_and_deleted_directories(
 
 def test_shared_base_solution_shares_alpine_and_both_base_stage_layers(engine: Engine) -> None:
     report = _grade(engine, LAB.exercise("shared-base").solution, "shared-base")
-    shared = _goal(report, "shares-layers").measured
+    shared = goal_result(report, "shares-layers").measured
     assert shared["shared_layers"] == shared["base_layers"] + 2  # adduser and COPY lib/
     assert shared["layers"] == shared["other_layers"] == shared["shared_layers"] + 1
 
 
 def test_starter_same_layer_says_which_path_and_line_hold_the_waste(engine: Engine) -> None:
     report = _grade(engine, LAB.exercise("same-layer").starter, "same-layer")
-    notes = _goal(report, "no-waste").notes[0]
+    notes = goal_result(report, "no-waste").notes[0]
     assert "/tmp/dataset.bin (2 layers)" in notes
     assert "RUN head -c 30000000 /dev/urandom > /tmp/dataset.bin" in notes
 

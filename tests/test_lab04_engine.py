@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.grading import grade
+from support.grading import goal_result, grade, grade_both
 
 from checks import lab
 from checks.engine import Engine
-from checks.goals import GoalResult
 from checks.report import ExerciseReport
 
 LAB = lab.find("04")
@@ -27,9 +26,6 @@ def _grade(engine: Engine, dockerfile: Path, exercise: str = "server") -> Exerci
     return grade(engine, LAB, exercise, dockerfile)
 
 
-def _goal(report: ExerciseReport, goal_id: str) -> GoalResult:
-    return next(g for g in report.goals if g.id == goal_id)
-
 
 @pytest.fixture(scope="module")
 def graded() -> Iterator[dict[tuple[str, str], ExerciseReport]]:
@@ -37,11 +33,7 @@ def graded() -> Iterator[dict[tuple[str, str], ExerciseReport]]:
     engine = Engine()
     engine.version()
     try:
-        yield {
-            (name, which): _grade(engine, getattr(LAB.exercise(name), which), name)
-            for name in TEACHING_GOALS
-            for which in ("solution", "starter")
-        }
+        yield grade_both(engine, LAB, TEACHING_GOALS)
     finally:
         engine.cleanup()
 
@@ -59,16 +51,16 @@ def test_solution_passes_and_starter_fails_what_it_teaches(graded: dict, name: s
 
 
 def test_solution_is_seen_created_running_healthy_and_exited(graded: dict) -> None:
-    stops = _goal(graded[("server", "solution")], "stops")
+    stops = goal_result(graded[("server", "solution")], "stops")
     states = stops.measured["states"]
     seen = r"created 0\.0 s → running [\d.]+ s → healthy [\d.]+ s → exited \(0\) [\d.]+ s"
     assert re.fullmatch(seen, states), states
     assert stops.measured["stop_s"] < 2 and stops.measured["exit_code"] == 0
-    assert _goal(graded[("server", "solution")], "healthy").measured["healthy_s"] <= 10
+    assert goal_result(graded[("server", "solution")], "healthy").measured["healthy_s"] <= 10
 
 
 def test_shell_form_starter_waits_out_the_grace_period_and_is_killed(graded: dict) -> None:
-    stops = _goal(graded[("server", "starter")], "stops")
+    stops = goal_result(graded[("server", "starter")], "stops")
     assert stops.measured["stop_s"] >= 9.5, "docker stop waited for the kill"
     assert stops.measured["exit_code"] == 137
     assert "SIGKILL" in stops.message
@@ -83,7 +75,7 @@ def test_a_healthcheck_at_the_default_interval_comes_too_late(engine: Engine, tm
     )
     report = _grade(engine, dockerfile)
     assert {g.id for g in report.goals if g.status == "fail"} == {"healthy"}
-    assert "expected healthy within 10 s, got starting after 10 s" in _goal(report, "healthy").message
+    assert "expected healthy within 10 s, got starting after 10 s" in goal_result(report, "healthy").message
 
 
 def test_grading_leaves_nothing_of_its_run_behind(engine: Engine) -> None:

@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.grading import grade
+from support.grading import goal_result, grade, grade_both
 
 from checks import lab
 from checks.engine import Engine
-from checks.goals import GoalResult
 from checks.report import ExerciseReport
 
 LAB = lab.find("05")
@@ -29,9 +28,6 @@ def _grade(engine: Engine, dockerfile: Path, exercise: str) -> ExerciseReport:
     return grade(engine, LAB, exercise, dockerfile)
 
 
-def _goal(report: ExerciseReport, goal_id: str) -> GoalResult:
-    return next(g for g in report.goals if g.id == goal_id)
-
 
 @pytest.fixture(scope="module")
 def graded() -> Iterator[dict[tuple[str, str], ExerciseReport]]:
@@ -39,11 +35,7 @@ def graded() -> Iterator[dict[tuple[str, str], ExerciseReport]]:
     engine = Engine()
     engine.version()
     try:
-        yield {
-            (name, which): _grade(engine, getattr(LAB.exercise(name), which), name)
-            for name in TEACHING_GOALS
-            for which in ("solution", "starter")
-        }
+        yield grade_both(engine, LAB, TEACHING_GOALS)
     finally:
         engine.cleanup()
 
@@ -61,15 +53,15 @@ def test_solution_passes_and_starter_fails_what_it_teaches(graded: dict, name: s
 
 
 def test_starter_writes_into_its_layer_and_docker_diff_says_where(graded: dict) -> None:
-    clean = _goal(graded[("persist", "starter")], "layer-clean")
+    clean = goal_result(graded[("persist", "starter")], "layer-clean")
     assert "A /var/lib/journal/journal.log" in clean.message
-    assert _goal(graded[("persist", "solution")], "persists").measured["lines"] == 2
+    assert goal_result(graded[("persist", "solution")], "persists").measured["lines"] == 2
 
 
 def test_starter_script_hidden_by_the_bind_mount_is_named(graded: dict) -> None:
-    shared = _goal(graded[("bind-mount", "starter")], "bind-shared")
+    shared = goal_result(graded[("bind-mount", "starter")], "bind-shared")
     assert any("/data/journal.sh" in note for note in shared.notes)
-    assert _goal(graded[("bind-mount", "solution")], "bind-shared").measured["host_lines"] == 2
+    assert goal_result(graded[("bind-mount", "solution")], "bind-shared").measured["host_lines"] == 2
 
 
 def test_non_root_without_preparing_the_folder_cannot_write(engine: Engine, tmp_path: Path) -> None:
@@ -81,7 +73,7 @@ def test_non_root_without_preparing_the_folder_cannot_write(engine: Engine, tmp_
         'ENV DATA_DIR=/data\nUSER app\nCMD ["journal"]\n'
     )
     report = _grade(engine, dockerfile, "persist")
-    persists = _goal(report, "persists")
+    persists = goal_result(report, "persists")
     assert persists.status == "fail" and "no such file" in persists.message
     assert any("Permission denied" in note for note in persists.notes)
 

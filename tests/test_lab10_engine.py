@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.grading import grade
+from support.grading import goal_result, grade
 
 from checks import lab
 from checks.engine import Engine
@@ -25,9 +25,6 @@ def _grade(engine: Engine, dockerfile: Path, exercise: str = "harden") -> Exerci
     return grade(engine, LAB, exercise, dockerfile)
 
 
-def _goal(report: ExerciseReport, goal_id: str):
-    return next(g for g in report.goals if g.id == goal_id)
-
 
 def test_every_exercise_states_what_its_starter_teaches() -> None:
     assert set(TEACHING_GOALS) == {e.name for e in LAB.exercises}
@@ -42,18 +39,18 @@ def test_solution_passes_and_starter_fails_what_it_teaches(engine: Engine) -> No
 
     # The starter's token is found in the COPY layer although a later RUN deleted it, and the
     # note traces it to that line; the lint failures name the starter's own lines.
-    token = _goal(starter, "no-token")
+    token = goal_result(starter, "no-token")
     assert "/tmp/token.txt in layer" in token.message
     assert "COPY token.txt /tmp/token.txt" in token.notes[0]
-    lint = _goal(starter, "lint")
+    lint = goal_result(starter, "lint")
     assert {"expected no DL3020", "expected no DL3002", "expected no DL3025"} <= {
         part.split(",")[0] for part in lint.message.split("; ")
     }
-    setuid = _goal(starter, "no-setuid")
+    setuid = goal_result(starter, "no-setuid")
     assert setuid.measured["setuid_setgid_files"] > 0 and "/usr/bin/" in setuid.message
-    answers = _goal(starter, "answers")
+    answers = goal_result(starter, "answers")
     assert "Read-only file system" in answers.notes[0]
-    assert _goal(solution, "answers").measured["sandbox"] == runtime.SANDBOX
+    assert goal_result(solution, "answers").measured["sandbox"] == runtime.SANDBOX
 
 
 def test_the_sandbox_applies_what_the_answers_goal_states(engine: Engine) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.grading import grade
+from support.grading import goal_result, grade
 
 from checks import lab
 from checks.engine import Builder, Engine
@@ -28,9 +28,6 @@ TEACHING_GOALS = {
 def _grade(engine: Engine, dockerfile: Path, exercise: str) -> ExerciseReport:
     return grade(engine, LAB, exercise, dockerfile)
 
-
-def _goal(report: ExerciseReport, goal_id: str):
-    return next(g for g in report.goals if g.id == goal_id)
 
 
 def test_every_exercise_states_what_its_starter_teaches() -> None:
@@ -72,7 +69,7 @@ def test_each_run_has_its_own_token_and_the_starter_leaks_that_one(engine: Engin
     exercise = LAB.exercise("secret")
     for _ in range(2):
         report = _grade(engine, exercise.starter, "secret")
-        leak = _goal(report, "no-token")
+        leak = goal_result(report, "no-token")
         assert leak.status == "fail" and leak.measured["layers_holding_it"] == 1
         assert "/root/.config/vendor/token in layer" in leak.message
         assert "lbl-api_token-" not in leak.message
@@ -80,7 +77,7 @@ def test_each_run_has_its_own_token_and_the_starter_leaks_that_one(engine: Engin
 
 def test_the_secret_solution_builds_no_layer_or_history_with_the_token(engine: Engine) -> None:
     report = _grade(engine, LAB.exercise("secret").solution, "secret")
-    assert _goal(report, "no-token").measured == {
+    assert goal_result(report, "no-token").measured == {
         "layers_holding_it": 0, "history_entries_showing_it": 0, "log_lines_showing_it": 0,
     }
 
@@ -98,10 +95,10 @@ def test_skip_stage_reads_the_stages_from_the_build_log(engine: Engine) -> None:
     # BuildKit merges a step identical to one a concurrent build is running, and the log may
     # then name that build's stage (lab 08's unnamed runtime is `stage-1`): only ask for the
     # names that matter.
-    built = _goal(solution, "docs-skipped").measured["stages_built"]
+    built = goal_result(solution, "docs-skipped").measured["stages_built"]
     assert "builder" in built and "docs" not in built
     starter = _grade(engine, exercise.starter, "skip-stage")
-    assert "docs" in _goal(starter, "docs-skipped").measured["stages_built"]
+    assert "docs" in goal_result(starter, "docs-skipped").measured["stages_built"]
 
 
 def test_grading_leaves_nothing_of_its_run_behind(engine: Engine) -> None:

@@ -7,11 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.grading import grade
+from support.grading import goal_result, grade
 
 from checks import lab
 from checks.engine import Engine
-from checks.goals import GoalResult
 from checks.report import ExerciseReport
 
 LAB = lab.find("13")
@@ -29,9 +28,6 @@ TEACHING_GOALS = {
 def _grade(engine: Engine, name: str, dockerfile: Path) -> ExerciseReport:
     return grade(engine, LAB, name, dockerfile)
 
-
-def _goal(report: ExerciseReport, goal_id: str) -> GoalResult:
-    return next(g for g in report.goals if g.id == goal_id)
 
 
 def _helpers_left(engine: Engine) -> list[str]:
@@ -61,29 +57,29 @@ def test_solution_passes_and_starter_fails_what_it_teaches(engine: Engine, name:
 
 def test_scratch_loader_names_the_missing_loader(engine: Engine) -> None:
     report = _grade(engine, "scratch-loader", LAB.exercise("scratch-loader").starter)
-    loadable = _goal(report, "loadable")
+    loadable = goal_result(report, "loadable")
     assert "ld-" in loadable.measured["interpreter"] and "no such file" in loadable.message
-    assert any("no such file or directory" in n for n in _goal(report, "serves").notes)
+    assert any("no such file or directory" in n for n in goal_result(report, "serves").notes)
 
 
 def test_localhost_starter_answers_inside_and_shows_its_socket(engine: Engine) -> None:
     report = _grade(engine, "localhost", LAB.exercise("localhost").starter)
-    assert _goal(report, "serves-inside").status == "pass"
-    outside = _goal(report, "serves-outside")
+    assert goal_result(report, "serves-inside").status == "pass"
+    outside = goal_result(report, "serves-outside")
     assert "refused" in outside.message
     assert any("127.0.0.1:8080" in n for n in outside.notes)
 
 
 def test_crash_loop_counts_restarts_and_shows_the_logs(engine: Engine) -> None:
     report = _grade(engine, "crash-loop", LAB.exercise("crash-loop").starter)
-    stays = _goal(report, "stays-up")
+    stays = goal_result(report, "stays-up")
     assert stays.measured["restarts"] >= 1 and "exit code 1" in stays.message
     assert any("APP_ENV is not set" in n for n in stays.notes)
 
 
 def test_volume_owner_shows_the_uid_and_the_owner(engine: Engine) -> None:
     report = _grade(engine, "volume-owner", LAB.exercise("volume-owner").starter)
-    notes = "\n".join(_goal(report, "counts").notes)
+    notes = "\n".join(goal_result(report, "counts").notes)
     assert "Permission denied" in notes and "uid=10001" in notes and " 0        0 " in notes
 
 
